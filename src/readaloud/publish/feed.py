@@ -172,7 +172,8 @@ def _item(channel: etree._Element, e: Episode, s: FeedSettings) -> None:
     _sub(item, _itunes("title"), e.title)
     if e.author or s.author:
         _sub(item, _itunes("author"), e.author or s.author)
-    _sub(item, _itunes("duration"), str(round(e.duration_ms / 1000)))
+    # Half a second rounds up (Python's round() would round half to even).
+    _sub(item, _itunes("duration"), str((e.duration_ms + 500) // 1000))
     _sub(item, _itunes("episodeType"), "full")
     if e.image:
         href = e.image if urlsplit(e.image).scheme else file_url(base, e.image)
