@@ -10,11 +10,19 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from readaloud.errors import ConfigError, InputError
 from readaloud.ffmpeg import run_ffmpeg
-from readaloud.publish.feed import FeedSettings, build_feed, load_feed_config, write_feed
+from readaloud.publish.feed import (
+    NOT_XML,
+    FeedSettings,
+    build_feed,
+    load_feed_config,
+    write_feed,
+)
 from readaloud.publish.feed_check import check_feed
 
 NS = {
@@ -494,3 +502,21 @@ def test_golden_feed(tmp_path):
     if os.environ.get("READALOUD_UPDATE_GOLDEN"):
         golden.write_text(xml, encoding="utf-8")
     assert xml == golden.read_text(encoding="utf-8")
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=st.text(min_size=1), description=st.text())
+def test_any_text_gives_well_formed_xml(tmp_path_factory, title, description):
+    assume(title.strip())
+    folder = tmp_path_factory.mktemp("show")
+    audio = folder / "x.bin"
+    audio.write_bytes(b"\0" * 10)
+    audio = audio.rename(folder / "x.mp3")
+    add_episode(folder, audio, "ep", title=title, description=description, author=description)
+    xml = build_feed(folder, FeedSettings(base_url=BASE, category="News", image="https://i/x.png"))
+    item = parse(xml).find("channel/item")  # parses: well-formed whatever the text
+    assert item.findtext("title") == NOT_XML.sub("", title.strip())
+    if description.strip():
+        assert item.findtext("description") == NOT_XML.sub("", description.strip())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import uuid
 from email.utils import format_datetime
 from pathlib import Path
@@ -47,6 +48,10 @@ NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "content": CONTENT, "atom": ATOM}
 # Podcasting 2.0: podcast:guid is a UUIDv5 of the feed URL (scheme and trailing slashes removed).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
+# Characters XML 1.0 cannot carry (controls, lone surrogates, U+FFFE/FFFF): lxml refuses them,
+# and a stray one in an article title must not break the whole feed.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 # How many chapter titles make up a description when the article has none.
 DESCRIPTION_CHAPTERS = 8
 
@@ -55,9 +60,9 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: 
     """Append a child; attributes keep the order given, so output is stable."""
     el = etree.SubElement(parent, tag)
     for key, value in attrs.items():
-        el.set(key, value)
+        el.set(key, NOT_XML.sub("", value))
     if text is not None:
-        el.text = text
+        el.text = NOT_XML.sub("", text)
     return el
 
 
