@@ -520,3 +520,23 @@ def test_any_text_gives_well_formed_xml(tmp_path_factory, title, description):
     assert item.findtext("title") == NOT_XML.sub("", title.strip())
     if description.strip():
         assert item.findtext("description") == NOT_XML.sub("", description.strip())
+
+
+def test_empty_folder_needs_a_language_and_gives_an_empty_feed(tmp_path):
+    settings = FeedSettings(base_url=BASE, category="News", image="https://img.example.org/a.png")
+    with pytest.raises(ConfigError, match="--language"):
+        build_feed(tmp_path, settings)
+    settings.language = "en-US"
+    feed = write_feed(tmp_path, settings)
+    channel = parse(feed.read_text()).find("channel")
+    assert channel.findall("item") == [] and channel.find("lastBuildDate") is None
+    assert check_feed(feed, tmp_path) == []
+
+
+def test_feed_written_elsewhere_links_itself_by_its_name(show, tmp_path):
+    out = tmp_path / "public" / "podcast.rss"
+    assert write_feed(show, SETTINGS, out) == out
+    channel = parse(out.read_text()).find("channel")
+    assert channel.xpath("atom:link/@href", namespaces=NS) == [BASE + "podcast.rss"]
+    assert not (show / "feed.xml").exists()
+    assert check_feed(out, show) == []
