@@ -1,0 +1,90 @@
+"""Split paragraph text into sentences, one utterance each.
+
+A sentence ends at . ! ? or an ellipsis (with any closing quotes or brackets) followed by a
+space and a capital, a digit or an opening quote. It does not end at abbreviations (Dr., No. 5,
+Sept. 4, e.g.), initials (J. R. R. Tolkien), decimals, URLs or e-mail addresses; dotted
+acronyms and abbreviations like "U.S." or "etc." end a sentence only when a word that usually
+starts one follows. Sentences over `MAX_CHARS` are cut at ; : or , near the middle.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize_abbrev import abbreviations
+from .normalize_engine import sentence_starters
+
+MAX_CHARS = 400
+CANDIDATE = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])")
+_TOKEN = re.compile(r"\S+$")
+_INITIAL = re.compile(r"[(\[\"'“‘]?[A-Z]\.")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
+_NEVER_ENDS = {"title", "number", "month", "always"}
+_MAY_END = {"final"}
+_CUTS = ("; ", ": ", ", ")
+
+
+def _next_word(text: str, index: int) -> str:
+    match = re.match(r"\s+[\"'“‘«(\[]?([\w'’]+)", text[index : index + 60])
+    return match.group(1) if match else ""
+
+
+def _is_boundary(text: str, match: re.Match, language: str) -> bool:
+    terminator = match.group()
+    if terminator[0] in "!?" or terminator[0] == "…" or terminator.startswith(".."):
+        return True
+    token_match = _TOKEN.search(text, max(0, match.start() - 40), match.start() + 1)
+    token = token_match.group() if token_match else "."
+    token = token.lstrip("([\"'“‘")
+    starts_sentence = _next_word(text, match.end()) in sentence_starters(language)
+    kinds = abbreviations(language).kinds
+    kind = kinds.get(token)
+    if kind == "place":
+        return starts_sentence
+    if kind in _NEVER_ENDS:
+        return False
+    if kind in _MAY_END or _DOTTED.fullmatch(token) or _INITIAL.fullmatch(token):
+        return starts_sentence
+    return True
+
+
+def _cut_long(sentence: str, limit: int) -> list[str]:
+    """Cut at the ; : or , (else the space) nearest the middle until every piece fits."""
+    if len(sentence) <= limit:
+        return [sentence]
+    middle = len(sentence) // 2
+    for mark in _CUTS:
+        positions = [m.start() + 1 for m in re.finditer(re.escape(mark), sentence)]
+        # A cut that leaves a tiny piece does not help; require a quarter on each side.
+        positions = [p for p in positions if len(sentence) // 4 <= p <= 3 * len(sentence) // 4]
+        if positions:
+            cut = min(positions, key=lambda p: abs(p - middle))
+            break
+    else:
+        spaces = [m.start() for m in re.finditer(" ", sentence)]
+        if not spaces:
+            return [sentence]
+        cut = min(spaces, key=lambda p: abs(p - middle))
+    head, tail = sentence[:cut].strip(), sentence[cut:].strip()
+    if not head or not tail:
+        return [sentence]
+    return _cut_long(head, limit) + _cut_long(tail, limit)
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Sentences of `text`, whitespace-normalized; `" ".join(result)` gives back the text."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    language = (language or "en").replace("_", "-").lower()
+    sentences, start = [], 0
+    for match in CANDIDATE.finditer(text):
+        if _is_boundary(text, match, language):
+            sentences.append(text[start : match.end()])
+            start = match.end() + 1  # the single space after it
+    sentences.append(text[start:])
+    result = []
+    for sentence in sentences:
+        if sentence:
+            result.extend(_cut_long(sentence, MAX_CHARS))
+    return result
