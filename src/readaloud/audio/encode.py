@@ -1,0 +1,170 @@
+"""Encode the episode WAV to MP3 (libmp3lame) or M4B (AAC in MP4 with chapters) with ffmpeg."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AudioError
+from ..ffmpeg import run_ffmpeg
+from . import loudness
+from .timeline import ChapterMark
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {
+    # format: (ffmpeg codec, ffmpeg muxer, file extension, MIME type)
+    "mp3": ("libmp3lame", "mp3", "mp3", "audio/mpeg"),
+    "m4b": ("aac", "ipod", "m4b", "audio/x-m4a"),
+}
+
+MP3_QUALITY = 5
+"""LAME's algorithm quality (0 best/slowest .. 9 fastest); 5 is the LAME command line's default."""
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """How the episode is encoded."""
+
+    format: str = "mp3"
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    channels: int = 1
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise AudioError(
+                f"Unknown audio format {self.format!r}. Use one of: {', '.join(FORMATS)}."
+            )
+        if self.channels not in (1, 2):
+            raise AudioError(f"Channels must be 1 (mono) or 2 (stereo), not {self.channels}.")
+        if not 8000 <= self.sample_rate <= 48000:
+            raise AudioError(f"Sample rate {self.sample_rate} Hz is out of range (8000-48000).")
+
+    @property
+    def extension(self) -> str:
+        return FORMATS[self.format][2]
+
+    @property
+    def mime_type(self) -> str:
+        return FORMATS[self.format][3]
+
+    def codec_args(self) -> list[str]:
+        codec, muxer, _, _ = FORMATS[self.format]
+        args = ["-c:a", codec, "-b:a", self.bitrate, "-ac", str(self.channels)]
+        args += ["-ar", str(self.sample_rate)]
+        if self.format == "mp3":
+            # No ID3 from ffmpeg (tags.py writes ours, chapters in order); keep the Xing/LAME
+            # header, which tells decoders the encoder delay and padding to trim, so the decoded
+            # length equals the episode's length.
+            args += ["-compression_level", str(MP3_QUALITY), "-id3v2_version", "0"]
+            args += ["-write_xing", "1"]
+        else:
+            args += ["-movflags", "+faststart"]
+        return [*args, "-f", muxer]
+
+
+def escape_ffmetadata(value: str) -> str:
+    """Escape `= ; # \\` and newlines with a backslash, as the FFMETADATA format requires."""
+    out = []
+    for char in value:
+        if char in "=;#\\\n":
+            out.append("\\")
+        out.append(char)
+    return "".join(out)
+
+
+def ffmetadata(chapters: list[ChapterMark], tags: dict[str, str] | None = None) -> str:
+    """An FFMETADATA1 document: global tags, then one [CHAPTER] per mark (milliseconds)."""
+    lines = [";FFMETADATA1"]
+    for key, value in (tags or {}).items():
+        if value:
+            lines.append(f"{key}={escape_ffmetadata(str(value))}")
+    for mark in chapters:
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={mark.start_ms}",
+            f"END={mark.end_ms}",
+            f"title={escape_ffmetadata(mark.title)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def output_filters(settings: EncodeSettings, plan: loudness.LoudnessPlan | None) -> list[str]:
+    """The filter chain of the encode pass: resample, gain + limiter, then the channel layout."""
+    filters = [f"aresample={settings.sample_rate}"]
+    if plan is not None:
+        filters += plan.filters()
+    if settings.channels == 2:
+        # Both channels at full level: ffmpeg's default upmix would put each 3 dB lower.
+        filters.append("pan=stereo|c0=c0|c1=c0")
+    return filters
+
+
+def encode(
+    wav: Path,
+    out: Path,
+    settings: EncodeSettings,
+    *,
+    plan: loudness.LoudnessPlan | None = None,
+    chapters: list[ChapterMark] | None = None,
+    tags: dict[str, str] | None = None,
+) -> None:
+    """Encode `wav` into `out` (written in place: the caller makes it atomic).
+
+    `plan` applies loudness normalization; for M4B, `chapters` and `tags` go into the MP4 through
+    an FFMETADATA file (MP3 tags and chapters are written afterwards by tags.py).
+    """
+    filters = output_filters(settings, plan)
+    args = ["-i", str(wav)]
+    with tempfile.TemporaryDirectory(prefix="readaloud-enc-") as tmp:
+        if settings.format == "m4b":
+            meta = Path(tmp) / "chapters.ffmeta"
+            meta.write_text(ffmetadata(chapters or [], tags), encoding="utf-8")
+            args += ["-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+        else:
+            args += ["-map", "0:a", "-map_metadata", "-1"]
+        args += ["-af", ",".join(filters), *settings.codec_args(), str(out)]
+        logger.debug("encoding %s -> %s (%s)", wav, out, settings)
+        run_ffmpeg(["-loglevel", "error", *args])
+
+
+@functools.cache
+def encoder_gain_db(settings: EncodeSettings) -> float:
+    """How much the codec itself changes the level (dB), measured once per settings.
+
+    LAME in CBR/ABR mode lowers the level by about 0.45 dB at every bitrate (VBR and AAC do not);
+    measuring it on 3 s of tones lets the loudness plan compensate whatever encoder is used.
+    """
+    with tempfile.TemporaryDirectory(prefix="readaloud-cal-") as tmp:
+        src = Path(tmp) / "noise.wav"
+        enc = Path(tmp) / f"noise.{settings.extension}"
+        # Steady tones in the speech band: noise would measure the codec's coding loss on an
+        # incompressible signal, not its level change on speech.
+        rate = settings.sample_rate
+        noise = ";".join(
+            [
+                f"sine=f=220:d=3:r={rate},volume=0.5[a]",
+                f"sine=f=1000:d=3:r={rate}[b]",
+                f"sine=f=3100:d=3:r={rate}[c]",
+                "[a][b][c]amix=inputs=3",
+            ]
+        )
+        run_ffmpeg(["-loglevel", "error", "-f", "lavfi", "-i", noise, "-ac", "1", str(src)])
+        filters = ",".join(output_filters(settings, None))
+        run_ffmpeg(
+            ["-loglevel", "error", "-i", str(src), "-af", filters, *settings.codec_args(), str(enc)]
+        )
+        before = loudness.measure(src).integrated
+        after = loudness.measure(enc).integrated - 10 * math.log10(settings.channels)
+    gain = after - before
+    if abs(gain) > 3:  # a codec that changes the level this much is broken, not to be trusted
+        logger.warning("encoder changes the level by %.2f dB; not compensating", gain)
+        return 0.0
+    logger.debug("encoder level change for %s: %.2f dB", settings, gain)
+    return gain
