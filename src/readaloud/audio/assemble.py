@@ -143,6 +143,7 @@ def assemble(
         if intro is not None:
             starts.append(_Start(intro_title or Path(intro).stem, None, out.samples))
             out.write(decode_to_pcm(Path(intro), rate).data)
+        intro_samples = out.samples
 
         current = -1
         for (chapter_index, segment), clip in zip(indexed, clips, strict=True):
@@ -158,6 +159,7 @@ def assemble(
                 times.append((begin, out.ms()))
             out.silence(round(segment.pause_after_ms * pause_scale))
 
+        article_end = out.samples
         if outro is not None:
             starts.append(_Start(outro_title or Path(outro).stem, None, out.samples))
             out.write(decode_to_pcm(Path(outro), rate).data)
@@ -170,6 +172,8 @@ def assemble(
         segments=times,
         chapters=chapters,
         samples=total,
+        intro_ms=samples_to_ms(intro_samples, rate),
+        outro_ms=samples_to_ms(total, rate) - samples_to_ms(article_end, rate),
     )
     logger.debug(
         "assembled %d segments, %d chapters, %d ms", len(times), len(chapters), timeline.duration_ms

@@ -74,7 +74,7 @@ def format_ms(ms: int, sep: str = ".") -> str:
 
 
 def format_chapters(chapters: list[ChapterMark]) -> str:
-    """A readable table: number, start, end, title (and link), one chapter a line."""
+    """A table: number, start, end, title (and link), a line per chapter, no final newline."""
     width = len(str(len(chapters)))
     lines = []
     for number, mark in enumerate(chapters, 1):
@@ -84,7 +84,7 @@ def format_chapters(chapters: list[ChapterMark]) -> str:
         if mark.url:
             line += f"  <{mark.url}>"
         lines.append(line)
-    return "\n".join(lines) + ("\n" if lines else "")
+    return "\n".join(lines)
 
 
 _FF_CHAPTER = re.compile(r"^\s*Chapter #\d+:\d+: start (-?[\d.]+), end (-?[\d.]+)")

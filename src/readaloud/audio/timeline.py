@@ -48,12 +48,23 @@ class Timeline:
     """Contiguous chapters: the first starts at 0, the last ends at `duration_ms`."""
     samples: int = 0
     """Exact length of the episode in samples at `sample_rate`."""
+    intro_ms: int = 0
+    """Length of the intro audio before the article (0 = none)."""
+    outro_ms: int = 0
+    """Length of the outro audio after the article (0 = none)."""
+
+    @property
+    def article_end_ms(self) -> int:
+        """Where the article's audio (speech and its last pause) ends: the outro's start."""
+        return self.duration_ms - self.outro_ms
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "sample_rate": self.sample_rate,
             "duration_ms": self.duration_ms,
             "samples": self.samples,
+            "intro_ms": self.intro_ms,
+            "outro_ms": self.outro_ms,
             "segments": [list(s) if s else None for s in self.segments],
             "chapters": [c.to_dict() for c in self.chapters],
         }
@@ -64,6 +75,8 @@ class Timeline:
             sample_rate=int(data["sample_rate"]),
             duration_ms=int(data["duration_ms"]),
             samples=int(data.get("samples", 0)),
+            intro_ms=int(data.get("intro_ms", 0)),
+            outro_ms=int(data.get("outro_ms", 0)),
             segments=[tuple(s) if s else None for s in data.get("segments", [])],
             chapters=[ChapterMark.from_dict(c) for c in data.get("chapters", [])],
         )

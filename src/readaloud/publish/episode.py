@@ -1,0 +1,272 @@
+"""Write one finished episode: audio with tags and chapters, sidecars, and the manifest last.
+
+Every file is written atomically (temp + rename). The audio and the sidecars come first and the
+manifest last, so an interrupted run (failure, Ctrl-C) leaves no partial audio file and never a
+manifest that points to a file that is not there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..audio import encode as encoding
+from ..audio import loudness as level  # `loudness` is also an option name below
+from ..audio.assemble import assemble
+from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
+from ..audio.timeline import Timeline
+from ..errors import ReadaloudError
+from ..fsutil import atomic_path
+from ..pcm import Clip
+from ..script.model import SpeechScript
+from . import transcript
+from .chapters_json import MIME_TYPE as CHAPTERS_TYPE
+from .chapters_json import chapters_json
+from .manifest import FileEntry, Manifest
+
+logger = logging.getLogger(__name__)
+
+SSML_TYPE = "application/ssml+xml"
+
+
+def _file_mode() -> int:
+    """What open() would give under the umask: temp files are created 0600, but published
+    files must be readable by the web server that serves the feed."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
+def _write_text(path: Path, text: str) -> None:
+    with atomic_path(path) as part:
+        part.write_text(text, encoding="utf-8")
+        os.chmod(part, FILE_MODE)
+
+
+IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+@dataclass
+class EpisodeOptions:
+    """How the episode is packaged (the `convert` options that concern audio and files)."""
+
+    format: str = "mp3"
+    """"mp3" or "m4b"."""
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    stereo: bool = False
+    normalize: bool = True
+    loudness: float | None = None
+    """Integrated loudness target in LUFS; None = -19 mono / -16 stereo."""
+    true_peak: float = level.DEFAULT_TRUE_PEAK
+    cover: Path | None = None
+    album: str | None = None
+    intro: Path | None = None
+    intro_title: str | None = None
+    outro: Path | None = None
+    outro_title: str | None = None
+    pause_scale: float = 1.0
+    engine: str = ""
+    voice: str = ""
+    transcript_json: bool = True
+    """Also write `<slug>.transcript.json` (Podcasting 2.0 JSON transcript)."""
+
+
+def _date(script: SpeechScript) -> str | None:
+    """The article date as ISO (YYYY-MM-DD or the full timestamp given), else None."""
+    value = script.metadata.get("date")
+    if not value:
+        return None
+    text = str(value).strip()
+    return text if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", text) else None
+
+
+def _cover(options: EpisodeOptions, script: SpeechScript) -> Path | None:
+    """The cover to embed: --cover (must be valid), else the article image if a local JPEG/PNG."""
+    if options.cover:
+        image_type(Path(options.cover))  # a bad --cover is the user's to fix: fail clearly
+        return Path(options.cover)
+    image = script.metadata.get("image")
+    if not image or re.match(r"^[a-z][a-z0-9+.-]*://", str(image), re.I):
+        return None
+    path = Path(str(image))
+    if not path.is_file():
+        return None
+    try:
+        image_type(path)
+    except ReadaloudError as exc:
+        logger.warning("Article image not used as cover: %s", exc)
+        return None
+    return path
+
+
+def _text(value) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def write_episode(
+    script: SpeechScript,
+    clips: list[Clip | None],
+    out_dir: Path,
+    *,
+    slug: str,
+    options: EpisodeOptions,
+    identity: dict,
+) -> Manifest:
+    """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
+
+    `clips` is aligned with the script's segments (None = silence only). `identity` holds the
+    source, source_sha256, settings_sha256 and guid the manifest records for the feed and for
+    up-to-date checks.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = encoding.EncodeSettings(
+        format=options.format,
+        bitrate=options.bitrate,
+        sample_rate=options.sample_rate,
+        channels=2 if options.stereo else 1,
+    )
+    meta = script.metadata
+    cover = _cover(options, script)
+    url = _text(meta.get("url"))
+    site_name = _text(meta.get("site_name"))
+    tags = EpisodeTags(
+        title=script.title or slug,
+        artist=_text(script.author),
+        album=_text(options.album) or site_name,
+        date=_date(script),
+        language=script.language,
+        description=_text(meta.get("description")),
+        url=url,
+        cover=cover,
+    )
+    audio_path = out_dir / f"{slug}.{settings.extension}"
+
+    with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
+        wav = Path(tmp) / "episode.wav"
+        timeline = assemble(
+            script,
+            clips,
+            wav,
+            pause_scale=options.pause_scale,
+            intro=options.intro,
+            outro=options.outro,
+            intro_title=options.intro_title,
+            outro_title=options.outro_title,
+        )
+        plan = None
+        if options.normalize:
+            plan = level.plan(
+                wav,
+                target_lufs=level.target_for(settings.channels, options.loudness),
+                true_peak=options.true_peak,
+                channels=settings.channels,
+                encoder_gain_db=encoding.encoder_gain_db(settings),
+                output_rate=settings.sample_rate,
+            )
+        with atomic_path(audio_path) as part:
+            encoding.encode(
+                wav,
+                part,
+                settings,
+                plan=plan,
+                chapters=timeline.chapters,
+            )
+            if settings.format == "mp3":
+                write_mp3_tags(part, tags, timeline.chapters)
+            else:
+                write_mp4_tags(part, tags)
+            os.chmod(part, FILE_MODE)
+
+    files = {"audio": FileEntry.of(audio_path, settings.mime_type)}
+    files.update(_write_sidecars(script, timeline, out_dir, slug, tags, audio_path, options))
+    image = None
+    if cover is not None:
+        cover_name = f"{slug}.{IMAGE_EXTENSIONS[image_type(cover)]}"
+        if (out_dir / cover_name).resolve() != cover.resolve():
+            with atomic_path(out_dir / cover_name) as part:
+                shutil.copyfile(cover, part)
+                os.chmod(part, FILE_MODE)
+        image = cover_name
+    elif re.match(r"^https?://", str(meta.get("image") or "")):
+        image = str(meta["image"])
+
+    manifest = Manifest(
+        slug=slug,
+        title=tags.title,
+        author=tags.artist,
+        language=script.language,
+        date=tags.date,
+        description=tags.description,
+        site_name=site_name,
+        url=url,
+        image=image,
+        source=identity.get("source"),
+        source_sha256=identity.get("source_sha256"),
+        settings_sha256=identity.get("settings_sha256"),
+        guid=identity.get("guid"),
+        duration_ms=timeline.duration_ms,
+        engine=options.engine or None,
+        voice=options.voice or None,
+        chapters=timeline.chapters,
+        files=files,
+        path=out_dir / f"{slug}.json",
+    )
+    _write_text(manifest.path, manifest.to_json())
+    logger.info(
+        "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
+    )
+    return manifest
+
+
+def _write_sidecars(
+    script: SpeechScript,
+    timeline: Timeline,
+    out_dir: Path,
+    slug: str,
+    tags: EpisodeTags,
+    audio_path: Path,
+    options: EpisodeOptions,
+) -> dict[str, FileEntry]:
+    """Chapters JSON, VTT, SRT, SSML (and JSON transcript), each atomically; their entries."""
+    from ..script.ssml import render_ssml  # the script stage owns SSML
+
+    cues = transcript.cues(script, timeline)
+    documents = {
+        "chapters": (
+            f"{slug}.chapters.json",
+            CHAPTERS_TYPE,
+            chapters_json(
+                timeline.chapters,
+                title=tags.title,
+                author=tags.artist,
+                podcast_name=tags.album,
+                file_name=audio_path.name,
+            ),
+        ),
+        "vtt": (f"{slug}.vtt", transcript.VTT_TYPE, transcript.render_vtt(cues)),
+        "srt": (f"{slug}.srt", transcript.SRT_TYPE, transcript.render_srt(cues)),
+        "ssml": (f"{slug}.ssml", SSML_TYPE, render_ssml(script)),
+    }
+    if options.transcript_json:
+        documents["transcript"] = (
+            f"{slug}.transcript.json",
+            transcript.JSON_TYPE,
+            transcript.render_json(cues),
+        )
+    entries = {}
+    for key, (name, mime_type, text) in documents.items():
+        path = out_dir / name
+        _write_text(path, text)
+        entries[key] = FileEntry.of(path, mime_type)
+    return entries
