@@ -1,0 +1,217 @@
+"""`readaloud convert` (one or many articles to episodes) and `readaloud feed`."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import CONTEXT, _script_settings, handle_errors, script_options
+from .errors import InputError, ReadaloudError
+
+logger = logging.getLogger("readaloud")
+
+SOURCE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".ssml"}
+
+
+def expand_sources(sources: tuple[str, ...], from_list: Path | None, from_feed: str | None) -> list[str]:
+    """Paths, folders (their article files, sorted), list files and article feeds, in order."""
+    found: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if source != "-" and "://" not in source and path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+            if not files:
+                raise InputError(f"{source}: the folder holds no .html, .md, .txt or .ssml files.")
+            found += [str(p) for p in files]
+        else:
+            found.append(source)
+    if from_list:
+        try:
+            lines = from_list.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the list {from_list}: {exc}") from None
+        base = from_list.parent
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if "://" in line or Path(line).is_absolute():
+                found.append(line)
+            else:
+                found.append(str(base / line))
+    if from_feed:
+        from .sources.feedlist import read_article_feed
+
+        found += [entry.link for entry in read_article_feed(from_feed)]
+    if not found:
+        raise click.UsageError("give at least one SOURCE, --from-list or --from-feed.")
+    return found
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("sources", nargs=-1)
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Folder for the episodes.")
+@click.option("--from-list", type=click.Path(dir_okay=False, path_type=Path),
+              help="A file of sources (paths or URLs), one a line.")
+@click.option("--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry.")
+@script_options
+@click.option("--format", "audio_format", type=click.Choice(["mp3", "m4b"]), default="mp3",
+              show_default=True, help="MP3 with ID3 chapters, or M4B audiobook with chapters.")
+@click.option("--bitrate", default="64k", show_default=True, help="Audio bitrate.")
+@click.option("--sample-rate", type=int, default=44100, show_default=True, help="Output sample rate.")
+@click.option("--stereo", is_flag=True, help="Stereo output (default mono).")
+@click.option("--loudness", type=float, help="Target LUFS (default -19 mono, -16 stereo).")
+@click.option("--no-normalize", is_flag=True, help="Do not normalize loudness.")
+@click.option("--cover", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Cover art (JPEG/PNG); default: the article's image when local.")
+@click.option("--album", help="Album tag (default: the site name).")
+@click.option("--intro", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Audio played before the article (its own chapter).")
+@click.option("--intro-title", help="Chapter title of the intro (default: its file name).")
+@click.option("--outro", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Audio played after the article (its own chapter).")
+@click.option("--outro-title", help="Chapter title of the outro (default: its file name).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Audio cache folder (default: the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor keep cached audio.")
+@click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count).")
+@click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
+@click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
+@click.option("--base-url", help="Base URL of the published files (for --feed).")
+@click.pass_context
+@handle_errors
+def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed, **kw) -> None:
+    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest.
+
+    SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
+    article and settings did not change is skipped as up to date.
+    """
+    from .pipeline import SynthOptions
+    from .publish.episode import EpisodeOptions
+
+    quiet = ctx.find_root().params.get("quiet", False)
+    script_opts, voice = _script_settings(kw)
+    all_sources = expand_sources(sources, from_list, from_feed)
+    refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
+    force, jobs = kw.pop("force"), kw.pop("jobs")
+    episode_kw = dict(
+        format=kw.pop("audio_format"),
+        bitrate=kw.pop("bitrate"),
+        sample_rate=kw.pop("sample_rate"),
+        stereo=kw.pop("stereo"),
+        normalize=not kw.pop("no_normalize"),
+        loudness=kw.pop("loudness"),
+        cover=kw.pop("cover"),
+        album=kw.pop("album"),
+        intro=kw.pop("intro"),
+        intro_title=kw.pop("intro_title"),
+        outro=kw.pop("outro"),
+        outro_title=kw.pop("outro_title"),
+    )
+    batch = len(all_sources) > 1
+    article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1
+    synth = SynthOptions(
+        cache_dir=kw.pop("cache_dir"),
+        use_cache=not kw.pop("no_cache"),
+        jobs=1 if article_jobs > 1 else jobs,
+        progress=not quiet and not batch,
+    )
+
+    def run(source: str):
+        from .pipeline import Outcome, convert_one
+
+        try:
+            return convert_one(
+                source, output_dir, script_opts, voice, EpisodeOptions(**episode_kw), synth, force=force
+            )
+        except ReadaloudError as exc:
+            return Outcome(source, "failed", detail=str(exc))
+
+    outcomes = []
+    if article_jobs > 1:
+        with concurrent.futures.ThreadPoolExecutor(article_jobs) as pool:
+            for outcome in pool.map(run, all_sources):
+                _report(outcome, quiet)
+                outcomes.append(outcome)
+    else:
+        for source in all_sources:
+            outcome = run(source)
+            if not batch and outcome.status == "failed":
+                raise ReadaloudError(outcome.detail)
+            _report(outcome, quiet)
+            outcomes.append(outcome)
+
+    if batch and not quiet:
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("converted", "up to date", "failed")}
+        click.echo(
+            f"{counts['converted']} converted, {counts['up to date']} up to date, {counts['failed']} failed",
+            err=True,
+        )
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                click.echo(f"  failed: {outcome.source}: {outcome.detail}", err=True)
+    if refresh_feed:
+        from .publish.feed import write_feed
+
+        path = write_feed(output_dir, _feed_settings(output_dir, {"base_url": base_url}))
+        if not quiet:
+            click.echo(f"feed: {path}", err=True)
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(1)
+
+
+def _report(outcome, quiet: bool) -> None:
+    if outcome.status == "failed":
+        click.echo(f"Error: {outcome.source}: {outcome.detail}", err=True)
+        return
+    if quiet:
+        return
+    name = outcome.manifest.with_suffix("") if outcome.manifest else outcome.source
+    if outcome.status == "up to date":
+        click.echo(f"up to date: {name}", err=True)
+    else:
+        click.echo(
+            f"wrote {name}.* ({outcome.synthesized} utterances synthesized, {outcome.cached} cached)",
+            err=True,
+        )
+
+
+def _feed_settings(directory: Path, flags: dict):
+    from .publish.feed import FeedSettings, load_feed_config
+
+    values = load_feed_config(directory)
+    values.update({k: v for k, v in flags.items() if v is not None})
+    return FeedSettings(**values)
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--base-url", help="Where DIR's files will be published (required here or in the config).")
+@click.option("--title", help="Show title.")
+@click.option("--author", help="Show author.")
+@click.option("--description", help="Show description.")
+@click.option("--image", help="Show artwork: a URL or a file name in DIR (1400-3000 px square).")
+@click.option("--language", help="Show language, e.g. en-us.")
+@click.option("--category", help='Apple Podcasts category, e.g. "News" or "News/Politics".')
+@click.option("--explicit/--clean", default=None, help="Explicit content flag (default clean).")
+@click.option("--owner-name", help="Owner name (itunes:owner).")
+@click.option("--owner-email", help="Owner e-mail (itunes:owner).")
+@click.option("--link", help="Website of the show.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Feed file (default DIR/feed.xml).")
+@handle_errors
+def feed(directory: Path, output: Path | None, **flags) -> None:
+    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
+
+    Channel defaults can live in DIR/readaloud-feed.toml (same names as the options).
+    """
+    from .publish.feed import write_feed
+
+    path = write_feed(directory, _feed_settings(directory, flags), output)
+    click.echo(str(path), err=True)

@@ -1,0 +1,392 @@
+"""Reading rules: how each block of an article sounds, turned into a speech script.
+
+One function per block kind; each returns the utterances for that block (the words as written,
+a role and the pause after). `build_script` groups them into chapters, splits prose into
+sentences and runs the normalizer/lexicon so every segment holds exactly what is spoken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from num2words import num2words
+
+from ..document import (
+    FAQ,
+    Article,
+    Block,
+    Callout,
+    Code,
+    Figure,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Table,
+)
+from .model import Chapter, Segment, SpeechScript
+from .sentences import split_sentences
+
+
+@dataclass
+class Pauses:
+    """Silence in milliseconds after each kind of utterance."""
+
+    sentence: int = 250
+    paragraph: int = 600
+    heading_before: int = 1000
+    heading_after: int = 700
+    title_after: int = 800
+    intro_after: int = 1200
+    list_item: int = 400
+    table_row: int = 500
+    question: int = 400
+    faq_item: int = 900
+    label: int = 300
+    block_end: int = 700
+
+
+@dataclass
+class ReadingSettings:
+    """How blocks are read; every default is what a good narrator does."""
+
+    intro: bool = True
+    """Start with the title, then "By <author>" and the date."""
+    read_author: bool = True
+    read_date: bool = True
+    table_row_limit: int = 25
+    """Tables with more body rows are summarised after this many rows."""
+    images: str = "alt"
+    """"alt": read alt text and caption; "skip": say nothing."""
+    code: str = "announce"
+    """"announce": say that a code sample is skipped; "read": read it; "skip": silence."""
+    quotes: str = "announce"
+    """"announce": "Quote ... End quote."; "plain": read as body text."""
+    callouts: str = "announce"
+    """"announce": say the label first; "plain": read as body text."""
+    pauses: Pauses = field(default_factory=Pauses)
+
+
+@dataclass
+class Utterance:
+    """A written piece before normalization."""
+
+    text: str
+    role: str = "body"
+    pause_after_ms: int = 0
+    split: bool = True
+    """Split into sentences (prose); False for short fixed phrases and table rows."""
+
+
+# Characters XML 1.0 cannot carry (and no engine should see): controls, surrogates, non-characters.
+_UNSPEAKABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", _UNSPEAKABLE.sub("", text)).strip()
+
+
+def _sentence(text: str) -> str:
+    """Close a phrase with a period unless it already ends in punctuation."""
+    text = _clean(text)
+    if text and text[-1] not in ".!?:;…":
+        text += "."
+    return text
+
+
+def _join_words(words: list[str]) -> str:
+    """Leader, Country and Key Focus."""
+    words = [w for w in words if w]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{num2words(n)} {noun}{'' if n == 1 else 's'}"
+
+
+def _format_date(value: str) -> str | None:
+    try:
+        day = dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+class Reader:
+    """Turns blocks into utterances according to `settings`."""
+
+    def __init__(self, settings: ReadingSettings):
+        self.settings = settings
+        self.pauses = settings.pauses
+        self.handlers: dict[type, Callable[[Block], Iterator[Utterance]]] = {
+            Heading: self.heading,
+            Paragraph: self.paragraph,
+            ListBlock: self.list_block,
+            Table: self.table,
+            FAQ: self.faq,
+            Quote: self.quote,
+            Callout: self.callout,
+            Code: self.code,
+            Figure: self.figure,
+        }
+
+    def read(self, block: Block) -> Iterator[Utterance]:
+        yield from self.handlers[type(block)](block)
+
+    def intro(self, article: Article) -> Iterator[Utterance]:
+        p = self.pauses
+        if article.title:
+            yield Utterance(_sentence(article.title), "title", p.title_after, split=False)
+        if self.settings.read_author and article.author:
+            yield Utterance(_sentence(f"By {article.author}"), "byline", p.sentence, split=False)
+        if self.settings.read_date and article.date:
+            spoken = _format_date(article.date)
+            if spoken:
+                yield Utterance(f"Published {spoken}.", "byline", p.sentence, split=False)
+
+    def heading(self, block: Heading) -> Iterator[Utterance]:
+        if _clean(block.text):
+            yield Utterance(_clean(block.text), "heading", self.pauses.heading_after, split=False)
+
+    def paragraph(self, block: Paragraph) -> Iterator[Utterance]:
+        if block.label:
+            yield Utterance(_sentence(block.label), "heading", self.pauses.label, split=False)
+        if _clean(block.text):
+            yield Utterance(_clean(block.text), "body", self.pauses.paragraph)
+
+    def list_block(self, block: ListBlock) -> Iterator[Utterance]:
+        items = [_clean(i) for i in block.items if _clean(i)]
+        if not items:
+            return
+        p = self.pauses
+        if len(items) > 1:
+            yield Utterance(f"A list of {_count(len(items), 'item')}.", "list", p.label, split=False)
+        for n, item in enumerate(items, block.start):
+            if block.ordered:
+                item = f"{num2words(n, to='ordinal').capitalize()}: {item}"
+            yield Utterance(_sentence(item), "list", p.list_item)
+        yield from self._end_block()
+
+    def table(self, block: Table) -> Iterator[Utterance]:
+        p = self.pauses
+        rows = [[_clean(c) for c in row] for row in block.rows]
+        rows = [row for row in rows if any(row)]
+        header = [_clean(h) for h in block.header]
+        if block.layout or (not header and len(rows) and max(len(r) for r in rows) == 1):
+            for row in rows:
+                for cell in row:
+                    if cell:
+                        yield Utterance(cell, "body", p.paragraph)
+            return
+        if not rows and not any(header):
+            return
+        width = max([len(header)] + [len(r) for r in rows])
+        if any(header):
+            header = header + [""] * (width - len(header))
+            names = [h or f"Column {num2words(i + 1)}" for i, h in enumerate(header)]
+            intro = f"A table with {_count(width, 'column')}: {_join_words(names)}."
+        else:
+            names = []
+            intro = f"A table with {_count(len(rows), 'row')} and {_count(width, 'column')}."
+        if block.caption:
+            intro = f"{_sentence(block.caption)} {intro}"
+        yield Utterance(intro, "table", p.table_row, split=False)
+        limit = self.settings.table_row_limit
+        for number, row in enumerate(rows[:limit], 1):
+            yield Utterance(self._row(row, names, number), "table", p.table_row, split=False)
+        if len(rows) > limit:
+            rest = len(rows) - limit
+            yield Utterance(
+                f"The table has {_count(rest, 'more row')}, not read here.",
+                "table",
+                p.table_row,
+                split=False,
+            )
+        yield from self._end_block()
+
+    @staticmethod
+    def _row(row: list[str], names: list[str], number: int) -> str:
+        if not names:
+            cells = [c for c in row if c]
+            return f"Row {num2words(number)}: " + "; ".join(c.rstrip(".") for c in cells) + "."
+        parts = []
+        for index, cell in enumerate(row):
+            if not cell:
+                continue
+            cell = cell.rstrip(".;, ")
+            if index == 0:
+                parts.append(f"{cell}.")
+            else:
+                parts.append(f"{names[index]}: {cell}.")
+        return " ".join(parts)
+
+    def faq(self, block: FAQ) -> Iterator[Utterance]:
+        p = self.pauses
+        if block.title:
+            yield Utterance(_clean(block.title), "heading", p.heading_after, split=False)
+        for item in block.items:
+            question, answer = _clean(item.question), _clean(item.answer)
+            if question:
+                yield Utterance(f"Question: {question}", "question", p.question, split=False)
+            if answer:
+                yield Utterance(f"Answer: {answer}", "answer", p.faq_item)
+
+    def quote(self, block: Quote) -> Iterator[Utterance]:
+        text = _clean(block.text)
+        if not text:
+            return
+        if self.settings.quotes == "plain":
+            yield Utterance(text, "quote", self.pauses.paragraph)
+            return
+        yield Utterance("Quote.", "quote", self.pauses.label, split=False)
+        yield Utterance(text, "quote", self.pauses.label)
+        end = "End quote."
+        if block.attribution:
+            end = f"End quote, {block.attribution.rstrip('.')}."
+        yield Utterance(end, "quote", self.pauses.paragraph, split=False)
+
+    def callout(self, block: Callout) -> Iterator[Utterance]:
+        text = _clean(block.text)
+        label = _clean(block.label).rstrip(":")
+        if label and self.settings.callouts == "announce":
+            yield Utterance(_sentence(label), "callout", self.pauses.label, split=False)
+        if text:
+            yield Utterance(text, "callout", self.pauses.paragraph)
+
+    def code(self, block: Code) -> Iterator[Utterance]:
+        mode = self.settings.code
+        if mode == "skip" or not block.text.strip():
+            return
+        if mode == "read":
+            for line in block.text.splitlines():
+                if line.strip():
+                    yield Utterance(_clean(line), "code", self.pauses.sentence, split=False)
+            yield from self._end_block()
+            return
+        lang = f" in {block.language}" if block.language else ""
+        yield Utterance(f"A code sample{lang} is skipped.", "code", self.pauses.paragraph, False)
+
+    def figure(self, block: Figure) -> Iterator[Utterance]:
+        if self.settings.images == "skip":
+            return
+        alt, caption = _clean(block.alt), _clean(block.caption or "")
+        text = alt if not caption or caption in alt else (f"{_sentence(alt)} {caption}" if alt else caption)
+        if text:
+            yield Utterance(f"Image: {_sentence(text)}", "caption", self.pauses.paragraph, False)
+
+    def _end_block(self) -> Iterator[Utterance]:
+        # A zero-length marker that lengthens the pause after a list or table.
+        yield Utterance("", "body", self.pauses.block_end, split=False)
+
+
+def chapter_level(article: Article) -> int | None:
+    """The heading level whose headings start chapters (the article's top section level)."""
+    levels = [
+        b.level
+        for b in article.blocks
+        if isinstance(b, Heading) and _clean(b.text) and not _is_title(b, article)
+    ]
+    return min(levels) if levels else None
+
+
+def _is_title(block: Block, article: Article) -> bool:
+    return (
+        isinstance(block, Heading)
+        and block.level == 1
+        and _clean(block.text).casefold() == _clean(article.title).casefold()
+    )
+
+
+def build_script(
+    article: Article,
+    settings: ReadingSettings | None = None,
+    *,
+    lexicon=None,
+    normalize_options=None,
+) -> SpeechScript:
+    """Read `article` aloud: chapters of normalized utterances with pauses."""
+    from .normalize import normalize
+
+    settings = settings or ReadingSettings()
+    reader = Reader(settings)
+    language = article.language or "en"
+    level = chapter_level(article)
+
+    title = _clean(article.title)
+    chapters: list[tuple[str, list[Utterance]]] = [(title or "Introduction", [])]
+    if settings.intro:
+        chapters[0][1].extend(reader.intro(article))
+        if chapters[0][1]:
+            chapters[0][1][-1].pause_after_ms = settings.pauses.intro_after
+    for block in article.blocks:
+        if _is_title(block, article):
+            continue
+        if isinstance(block, Heading) and block.level == level and _clean(block.text):
+            chapters.append((_clean(block.text), []))
+        utterances = chapters[-1][1]
+        if isinstance(block, Heading) and utterances:
+            utterances[-1].pause_after_ms = max(
+                utterances[-1].pause_after_ms, settings.pauses.heading_before
+            )
+        utterances.extend(reader.read(block))
+    if not chapters[0][1] and len(chapters) > 1:
+        chapters.pop(0)
+
+    script = SpeechScript(
+        title=title,
+        author=_clean(article.author) if article.author else None,
+        language=language,
+        metadata={
+            key: value
+            for key, value in {
+                "date": article.date,
+                "description": article.description,
+                "image": article.image,
+                "site_name": article.site_name,
+                "url": article.url,
+                "source": article.source,
+            }.items()
+            if value
+        },
+    )
+    for title, utterances in chapters:
+        chapter = Chapter(title=title)
+        for utterance in utterances:
+            chapter.segments.extend(
+                _segments(utterance, language, settings, lexicon, normalize_options, normalize)
+            )
+        _merge_markers(chapter)
+        if any(s.text for s in chapter.segments):
+            script.chapters.append(chapter)
+    return script
+
+
+def _segments(utterance, language, settings, lexicon, options, normalize) -> Iterator[Segment]:
+    if not utterance.text:
+        yield Segment("", utterance.pause_after_ms, utterance.role)
+        return
+    pieces = split_sentences(utterance.text, language) if utterance.split else [utterance.text]
+    pieces = [_clean(p) for p in pieces if _clean(p)]
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        spans = normalize(piece, language, lexicon, options)
+        spoken = _clean("".join(s.spoken for s in spans))
+        pause = utterance.pause_after_ms if last else settings.pauses.sentence
+        keep = spans if any(s.changed for s in spans) else []
+        yield Segment(spoken, pause, utterance.role, keep)
+
+
+def _merge_markers(chapter: Chapter) -> None:
+    """Fold empty marker segments into the previous segment's pause."""
+    merged: list[Segment] = []
+    for segment in chapter.segments:
+        if not segment.text and merged:
+            merged[-1].pause_after_ms = max(merged[-1].pause_after_ms, segment.pause_after_ms)
+        elif segment.text:
+            merged.append(segment)
+    chapter.segments = merged

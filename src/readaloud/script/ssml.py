@@ -1,0 +1,250 @@
+"""SSML 1.1 output of a speech script, and SSML input (edit the script, feed it back).
+
+Layout: `<speak>` holds a `<metadata>` block with the script's title, author and chapter titles
+(readaloud namespace), then per chapter a `<mark name="chN"/>` and one `<s>` per segment, each
+followed by a `<break>` with the segment's pause. Changed words are `<sub alias="spoken">written</sub>`
+(letters as `<say-as interpret-as="characters">`; IPA entries as `<phoneme>` when asked for).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..errors import InputError
+from .model import Chapter, Segment, Span, SpeechScript
+
+SSML_NS = "http://www.w3.org/2001/10/synthesis"
+RA_NS = "urn:readaloud:script:1"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+MAX_BREAK_MS = 5000  # Azure's cap; longer pauses are split into several breaks
+
+_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 250, "medium": 400, "strong": 700, "x-strong": 1200}
+_META_KEYS = ("date", "description", "image", "site_name", "url", "source")
+
+ET.register_namespace("", SSML_NS)
+ET.register_namespace("ra", RA_NS)
+
+
+def _q(tag: str, ns: str = SSML_NS) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _letters(written: str) -> str:
+    return " ".join(ch for ch in written if ch.isalnum())
+
+
+def _xml_lang(language: str) -> str:
+    return language or "en"
+
+
+def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
+    """The script as an SSML 1.1 document (well-formed XML, text escaped)."""
+    speak = ET.Element(_q("speak"), {"version": "1.1", f"{{{XML_NS}}}lang": _xml_lang(script.language)})
+    metadata = ET.SubElement(speak, _q("metadata"))
+    attrs = {"title": script.title or ""}
+    if script.author:
+        attrs["author"] = script.author
+    for key in _META_KEYS:
+        value = script.metadata.get(key)
+        if isinstance(value, str) and value:
+            attrs[key] = value
+    info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
+    for index, chapter in enumerate(script.chapters, 1):
+        ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
+
+    for index, chapter in enumerate(script.chapters, 1):
+        ET.SubElement(speak, _q("mark"), {"name": f"ch{index}"})
+        for segment in chapter.segments:
+            sentence = ET.SubElement(speak, _q("s"), {f"{{{RA_NS}}}role": segment.role})
+            _render_spans(sentence, segment, phonemes)
+            remaining = segment.pause_after_ms
+            while remaining > 0:
+                step = min(remaining, MAX_BREAK_MS)
+                ET.SubElement(speak, _q("break"), {"time": f"{step}ms"})
+                remaining -= step
+    _indent(speak)
+    body = ET.tostring(speak, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _indent(speak: ET.Element) -> None:
+    """One element per line; mixed content inside <s> is left exactly as it is."""
+    speak.text = "\n  "
+    for child in speak:
+        child.tail = "\n  "
+    metadata = speak[0]
+    metadata.text = "\n    "
+    for child in metadata:
+        child.text = "\n      "
+        for grandchild in child:
+            grandchild.tail = "\n      "
+        if len(child):
+            child[-1].tail = "\n    "
+        child.tail = "\n  "
+    speak[-1].tail = "\n"
+
+
+def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
+    spans = segment.spans or [Span(segment.text, segment.text)]
+    last: ET.Element | None = None
+
+    def add_text(text: str) -> None:
+        if last is None:
+            parent.text = (parent.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+
+    for span in spans:
+        if not span.changed:
+            add_text(span.written)
+            continue
+        if phonemes and span.ipa:
+            last = ET.SubElement(parent, _q("phoneme"), {"alphabet": "ipa", "ph": span.ipa})
+            last.text = span.written
+        elif span.spoken == _letters(span.written) and span.written.isalnum():
+            last = ET.SubElement(parent, _q("say-as"), {"interpret-as": "characters"})
+            last.text = span.written
+        elif not span.written.strip():
+            add_text(span.spoken)
+        else:
+            last = ET.SubElement(parent, _q("sub"), {"alias": span.spoken})
+            last.text = span.written
+
+
+def _parse_time(value: str) -> int:
+    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s)\s*", value or "")
+    if not match:
+        raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
+    number = float(match.group(1))
+    return round(number * (1000 if match.group(2) == "s" else 1))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+class _Collector:
+    """Walks the SSML tree, collecting segments into chapters."""
+
+    def __init__(self, chapter_titles: dict[str, str]):
+        self.titles = chapter_titles
+        self.chapters: list[Chapter] = []
+        self.current: list[Span] | None = None
+        self.role = "body"
+
+    def chapter(self, title: str) -> None:
+        self.flush()
+        self.chapters.append(Chapter(title=title))
+
+    def flush(self) -> None:
+        if self.current is None:
+            return
+        spans, self.current = self.current, None
+        text = _ws("".join(s.spoken for s in spans)).strip()
+        if not text:
+            return
+        if not self.chapters:
+            self.chapters.append(Chapter(title=""))
+        changed = any(s.changed for s in spans)
+        self.chapters[-1].segments.append(Segment(text, 0, self.role, spans if changed else []))
+
+    def pause(self, ms: int) -> None:
+        self.flush()
+        if self.chapters and self.chapters[-1].segments:
+            self.chapters[-1].segments[-1].pause_after_ms += ms
+
+    def text(self, written: str, spoken: str | None = None, ipa: str | None = None) -> None:
+        if not written and not spoken:
+            return
+        if self.current is None:
+            if not (spoken or written).strip():
+                return
+            self.current = []
+        if spoken is None:
+            self.current.append(Span(written, written))
+        else:
+            self.current.append(Span(written, spoken, "ssml", ipa))
+
+    def walk(self, element: ET.Element, role: str | None = None) -> None:
+        name = _local(element.tag)
+        if name in ("metadata", "meta", "desc", "lexicon"):
+            self._tail(element)
+            return
+        if name == "mark":
+            mark = element.get("name", "")
+            if mark in self.titles:
+                self.chapter(self.titles[mark])
+            self._tail(element)
+            return
+        if name == "break":
+            time = element.get("time")
+            ms = _parse_time(time) if time else _STRENGTH_MS.get(element.get("strength", "medium"), 400)
+            self.pause(ms)
+            self._tail(element)
+            return
+        if name in ("s", "p"):
+            self.flush()
+            self.role = element.get(_q("role", RA_NS)) or role or "body"
+            self.text(element.text or "")
+            for child in element:
+                self.walk(child, self.role)
+            self.flush()
+            self._tail(element)
+            return
+        if name == "sub":
+            self.text(element.text or "", element.get("alias", element.text or ""))
+        elif name == "say-as" and element.get("interpret-as") in ("characters", "spell-out"):
+            written = "".join(element.itertext())
+            self.text(written, _letters(written))
+        elif name == "phoneme":
+            written = "".join(element.itertext())
+            self.text(written, written, element.get("ph"))
+        elif name == "audio":
+            pass  # fallback text of <audio> is only for engines that cannot play it
+        else:  # speak, voice, prosody, emphasis, lang, say-as (other), unknown: read the text
+            self.text(element.text or "")
+            for child in element:
+                self.walk(child, role)
+        self._tail(element)
+
+    def _tail(self, element: ET.Element) -> None:
+        if element.tail:
+            self.text(element.tail)
+
+
+def parse_ssml(text: str) -> SpeechScript:
+    """Read an SSML document (ours or hand-written) back into a speech script."""
+    try:
+        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
+    except ET.ParseError as exc:
+        raise InputError(f"malformed SSML: {exc}. Fix the XML and try again.") from None
+    if _local(root.tag) != "speak":
+        raise InputError(f"not an SSML document: the root element is <{_local(root.tag)}>, not <speak>.")
+    info = root.find(f"{_q('metadata')}/{_q('script', RA_NS)}")
+    titles: dict[str, str] = {}
+    metadata: dict[str, str] = {}
+    title, author = "", None
+    if info is not None:
+        title = info.get("title", "")
+        author = info.get("author")
+        metadata = {k: info.get(k) for k in _META_KEYS if info.get(k)}
+        for chapter in info.findall(_q("chapter", RA_NS)):
+            titles[chapter.get("mark", "")] = chapter.get("title", "")
+    collector = _Collector(titles)
+    collector.walk(root)
+    collector.flush()
+    chapters = [c for c in collector.chapters if c.segments]
+    if not chapters:
+        raise InputError("the SSML document has no text to speak.")
+    for chapter in chapters:
+        if not chapter.title:
+            chapter.title = title or chapter.segments[0].text[:60]
+    language = root.get(f"{{{XML_NS}}}lang") or "en"
+    return SpeechScript(
+        title=title or chapters[0].title, author=author, language=language, chapters=chapters, metadata=metadata
+    )

@@ -1,0 +1,35 @@
+"""Shared test setup: isolated user folders, the `net` marker, the example article."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed-article.txt"
+
+# Keep tests away from the developer's own cache, config and lexicons.
+_HOME = Path(tempfile.mkdtemp(prefix="readaloud-tests-"))
+for _var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+    os.environ[_var] = str(_HOME / _var.lower())
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-net", action="store_true", help="run tests that need the internet")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-net"):
+        return
+    skip = pytest.mark.skip(reason="needs the internet; use --run-net")
+    for item in items:
+        if "net" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED

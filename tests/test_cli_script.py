@@ -1,0 +1,135 @@
+"""`readaloud script` end to end on the seed article, and bad input through the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+from readaloud.cli import main
+from readaloud.script.ssml import SSML_NS
+
+JUNK = [
+    "Home »",
+    "Leave a Comment",
+    "Share your comments",
+    "Adblock",
+    "AdBlocker",
+    "Akismet",
+    'News">',
+    'Parade">',
+    "LocationofMeeting",
+    "insert if known",
+    "You may also like",
+]
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result
+
+
+@pytest.fixture(scope="module")
+def seed_text(request):
+    from conftest import SEED
+
+    result = run("script", str(SEED), "--format", "text")
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_seed_text_has_no_junk(seed_text):
+    for junk in JUNK:
+        assert junk.lower() not in seed_text.lower(), junk
+
+
+def test_seed_reads_table_row_by_row(seed_text):
+    assert "A table with three columns: Leader, Country and Key Focus." in seed_text
+    rows = [line for line in seed_text.splitlines() if re.match(r"^(Kim Jong Un|Xi Jinping|Vladimir Putin)\. Country:", line)]
+    assert len(rows) == 3
+
+
+def test_seed_reads_five_faq_items(seed_text):
+    questions = [line for line in seed_text.splitlines() if line.startswith("Question: ")]
+    answers = [line for line in seed_text.splitlines() if line.startswith("Answer: ")]
+    assert len(questions) == 5 and len(answers) == 5
+
+
+def test_seed_has_one_chapter_per_section_heading():
+    from conftest import SEED
+
+    result = run("script", str(SEED), "--format", "json")
+    script = json.loads(result.output)
+    titles = [c["title"] for c in script["chapters"]]
+    for heading in [
+        "Strategic Meetings and Bilateral Relations",
+        "A Shift in Alliances?",
+        "Key Players and Potential Realignments",
+        "The Evolving Geopolitics of Northeast Asia",
+        "Key Discussion Points & Agreements",
+        "Economic Impact: Trade and Investment Trends",
+    ]:
+        assert heading in titles
+    assert len(titles) == len(set(titles)) >= 10
+    assert script["author"] == "Omar El Sayed"
+
+
+def test_ssml_output_round_trips_to_the_same_text(tmp_path, seed_text):
+    from conftest import SEED
+
+    out = tmp_path / "seed.ssml"
+    assert run("script", str(SEED), "--format", "ssml", "-o", str(out)).exit_code == 0
+    root = ET.parse(out).getroot()
+    assert root.tag == f"{{{SSML_NS}}}speak"
+    again = run("script", str(out), "--format", "text")
+    assert again.exit_code == 0, again.output
+    assert again.output == seed_text
+
+
+def test_stdin_is_read_and_sniffed():
+    result = run("script", "-", input="# Hello\n\nSome text here in a paragraph.\n")
+    assert result.exit_code == 0, result.output
+    assert "Some text here in a paragraph." in result.output
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda d: d / "missing.txt",
+        lambda d: d,
+        lambda d: _write(d / "empty.txt", b""),
+        lambda d: _write(d / "image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        lambda d: _write(d / "bad.txt", b"\xff\xfe\x00\xd8\x00\xdc" * 50 + b"\x00\x00\x81\x8d" * 50),
+        lambda d: _write(d / "nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+        lambda d: _write(d / "bad.ssml", b"<speak version='1.1'><p>unclosed</speak>"),
+    ],
+    ids=["missing", "directory", "empty", "binary", "undecodable", "no-article", "malformed-ssml"],
+)
+def test_bad_input_gives_one_line_error_and_writes_nothing(tmp_path, make):
+    source = make(tmp_path)
+    out = tmp_path / "out" / "script.txt"
+    result = CliRunner().invoke(main, ["script", str(source), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_unreachable_url_is_one_line_error():
+    result = run("script", "http://127.0.0.1:9/article.html")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_usage_error_exits_2():
+    assert run("script").exit_code == 2
+    assert run("script", "x", "--format", "pdf").exit_code == 2
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
