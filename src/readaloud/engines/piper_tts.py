@@ -1,0 +1,191 @@
+"""Piper (piper-tts): the default offline neural engine. Plain text in; rate via length_scale.
+
+Models are loaded once per process and kept in a small pool of ONNX sessions per model.
+Measured on 2 cores (see benchmarks/synth_vs_bare.py): one session per worker thread with one
+intra-op thread each beats one shared session whose intra-op threads fight the other workers,
+so the pool hands each worker its own session.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import threading
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import EngineError
+from ..pcm import PCM
+from .base import Capabilities, Engine
+from .piper_models import PiperModel, resolve_model, verify_model
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+    from ..voices import VoicePreset
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SAMPLE_RATE = 22050
+
+
+class _VoicePool:
+    """Up to `size` PiperVoice instances (ONNX sessions) of one model, lent to one thread each."""
+
+    def __init__(self, model: PiperModel) -> None:
+        self.model = model
+        self.size = 1
+        self._free: queue.LifoQueue[PiperVoice] = queue.LifoQueue()
+        self._created = 0
+        self._lock = threading.Lock()
+        self._config = json.loads(model.config.read_text(encoding="utf-8"))
+
+    @property
+    def sample_rate(self) -> int:
+        return int(self._config["audio"]["sample_rate"])
+
+    def _new_voice(self) -> PiperVoice:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        options = onnxruntime.SessionOptions()
+        # With several workers, each session gets its share of the cores; one session alone
+        # keeps onnxruntime's default (all cores).
+        if self.size > 1:
+            options.intra_op_num_threads = max(1, (os.cpu_count() or 1) // self.size)
+        try:
+            session = onnxruntime.InferenceSession(
+                str(self.model.model), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise EngineError(
+                f"Piper cannot load the voice model {self.model.model}: {exc}. "
+                "Is it a Piper .onnx voice?"
+            ) from exc
+        logger.debug("Loaded Piper model %s (session %d)", self.model.model, self._created + 1)
+        return PiperVoice(session=session, config=PiperConfig.from_dict(self._config))
+
+    def acquire(self) -> PiperVoice:
+        try:
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        with self._lock:
+            if self._created < self.size:
+                self._created += 1
+                create = True
+            else:
+                create = False
+        if create:
+            try:
+                return self._new_voice()
+            except BaseException:
+                with self._lock:
+                    self._created -= 1
+                raise
+        return self._free.get()
+
+    def release(self, voice: PiperVoice) -> None:
+        self._free.put(voice)
+
+
+class PiperEngine(Engine):
+    """Piper neural TTS, offline, with the joe voice by default."""
+
+    name = "piper"
+    capabilities = Capabilities(
+        needs_network=False,
+        accepts_ssml=False,
+        sample_rate=DEFAULT_SAMPLE_RATE,
+        languages=["*"],
+        binaries=[],
+    )
+    parallel_safe = True
+
+    def __init__(self) -> None:
+        self._pools: dict[Path, _VoicePool] = {}
+        self._ids: dict[Path, str] = {}
+        self._lock = threading.Lock()
+
+    def version(self) -> str:
+        try:
+            return metadata.version("piper-tts")
+        except metadata.PackageNotFoundError:
+            return "unknown"
+
+    def check(self) -> tuple[bool, str]:
+        try:
+            import piper  # noqa: F401
+        except ImportError:
+            return False, "piper-tts is not installed; run: pip install piper-tts"
+        return self.check_voice(None)
+
+    def check_voice(self, preset: VoicePreset | None) -> tuple[bool, str]:
+        """Is the preset's voice present and intact? Never touches the network."""
+        try:
+            model = resolve_model(preset.voice if preset else None)
+            self._verified(model)
+        except EngineError as exc:
+            return False, str(exc)
+        return True, f"ready (offline, voice {model.name})"
+
+    def _verified(self, model: PiperModel) -> str:
+        key = model.model.resolve()
+        with self._lock:
+            if key not in self._ids:
+                model_md5, config_md5 = verify_model(model)
+                self._ids[key] = f"{model_md5}:{config_md5}"
+            return self._ids[key]
+
+    def voice_language(self, preset: VoicePreset) -> str | None:
+        try:
+            config = json.loads(resolve_model(preset.voice).config.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        code = (config.get("language") or {}).get("code") or config.get("espeak", {}).get("voice")
+        return code.replace("_", "-") if isinstance(code, str) else None
+
+    def voice_id(self, preset: VoicePreset) -> str:
+        return self._verified(resolve_model(preset.voice))
+
+    def _pool(self, preset: VoicePreset) -> _VoicePool:
+        model = resolve_model(preset.voice)
+        self._verified(model)
+        key = model.model.resolve()
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                pool = self._pools[key] = _VoicePool(model)
+            return pool
+
+    def prepare(self, preset: VoicePreset, jobs: int) -> None:
+        """Size the session pool for `jobs` worker threads (before the first utterance)."""
+        pool = self._pool(preset)
+        with pool._lock:
+            if pool._created == 0:
+                pool.size = max(1, jobs)
+
+    def settings(self, preset: VoicePreset) -> dict[str, object]:
+        return {"rate": preset.rate, "sample_rate": self._pool(preset).sample_rate}
+
+    def synthesize(self, text: str, preset: VoicePreset) -> PCM:
+        from piper import SynthesisConfig
+
+        pool = self._pool(preset)
+        voice = pool.acquire()
+        try:
+            config = SynthesisConfig(length_scale=voice.config.length_scale / preset.rate)
+            # Piper yields one chunk per sentence it finds; joined back to back they are
+            # exactly what synthesize_wav writes.
+            data = b"".join(chunk.audio_int16_bytes for chunk in voice.synthesize(text, config))
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise EngineError(f"Piper failed on {text[:60]!r}: {exc}") from exc
+        finally:
+            pool.release(voice)
+        return PCM(data, voice.config.sample_rate)

@@ -1,0 +1,127 @@
+"""The engine registry: built-in and third-party engines come from the `readaloud.engines`
+entry point group; tests and plugins can also call `register_engine` directly."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from importlib.metadata import entry_points
+
+from ..errors import EngineError
+from .base import Engine
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "readaloud.engines"
+
+# Fallback when the package metadata is missing (e.g. running from a bare source tree):
+# the same table pyproject.toml declares.
+BUILTIN_ENGINES = {
+    "piper": "readaloud.engines.piper_tts:PiperEngine",
+    "gtts": "readaloud.engines.google_tts:GoogleEngine",
+    "espeak-ng": "readaloud.engines.espeak_ng:EspeakEngine",
+}
+
+_lock = threading.RLock()
+_factories: dict[str, Callable[[], Engine]] = {}
+_instances: dict[str, Engine] = {}
+_broken: dict[str, str] = {}
+_discovered = False
+
+
+def register_engine(name: str, cls: Callable[[], Engine]) -> None:
+    """Register (or replace) an engine class or zero-argument factory under `name`."""
+    with _lock:
+        _discover()
+        _factories[name] = cls
+        _instances.pop(name, None)
+        _broken.pop(name, None)
+
+
+def unregister_engine(name: str) -> None:
+    """Forget an engine registered under `name` (for tests)."""
+    with _lock:
+        _factories.pop(name, None)
+        _instances.pop(name, None)
+
+
+def _load_reference(ref: str) -> Callable[[], Engine]:
+    module_name, _, attr = ref.partition(":")
+    module = __import__(module_name, fromlist=[attr])
+    return getattr(module, attr)
+
+
+def _discover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    for name, ref in BUILTIN_ENGINES.items():
+        if name not in found:
+            try:
+                _factories[name] = _load_reference(ref)
+            except Exception as exc:  # a broken built-in must not hide the others
+                _broken[name] = f"cannot load {ref}: {exc}"
+    for name, ep in found.items():
+        try:
+            _factories[name] = ep.load()
+        except Exception as exc:  # a broken plugin must not break the CLI
+            logger.warning("Engine plugin %s (%s) failed to load: %s", name, ep.value, exc)
+            _broken[name] = f"plugin {ep.value} failed to load: {exc}"
+
+
+def _instance(name: str) -> Engine:
+    engine = _instances.get(name)
+    if engine is None:
+        engine = _factories[name]()
+        if not engine.name:
+            engine.name = name
+        _instances[name] = engine
+    return engine
+
+
+def engine_names() -> list[str]:
+    """Names of every registered engine, loadable or not, sorted."""
+    with _lock:
+        _discover()
+        return sorted(set(_factories) | set(_broken))
+
+
+def available_engines() -> dict[str, Engine]:
+    """Every engine that could be loaded, by name (ready or not: ask `check()`)."""
+    with _lock:
+        _discover()
+        engines = {}
+        for name in sorted(_factories):
+            try:
+                engines[name] = _instance(name)
+            except Exception as exc:
+                logger.warning("Engine %s failed to start: %s", name, exc)
+                _broken[name] = f"failed to start: {exc}"
+        return engines
+
+
+def broken_engines() -> dict[str, str]:
+    """Engines that are declared but could not be loaded, with the reason."""
+    with _lock:
+        _discover()
+        return dict(_broken)
+
+
+def get_engine(name: str) -> Engine:
+    """The engine registered as `name`; EngineError naming the known engines otherwise."""
+    with _lock:
+        _discover()
+        if name in _factories:
+            try:
+                return _instance(name)
+            except EngineError:
+                raise
+            except Exception as exc:
+                raise EngineError(f"The {name} engine failed to start: {exc}") from exc
+        if name in _broken:
+            raise EngineError(f"The {name} engine is unavailable: {_broken[name]}")
+        known = ", ".join(sorted(set(_factories) | set(_broken))) or "none"
+        raise EngineError(f"Unknown engine '{name}'. Known engines: {known}.")
