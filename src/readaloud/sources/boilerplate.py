@@ -1,0 +1,154 @@
+"""Boilerplate and debris rules, loaded from data files a publisher can extend.
+
+The built-in rules live in `readaloud/data/boilerplate.toml`; extra TOML files in the same
+format add patterns (lists are appended, scalars replaced).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from readaloud.errors import ConfigError
+
+_FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """Compiled boilerplate rules; see boilerplate.toml for what each part means."""
+
+    drop_lines: tuple[re.Pattern[str], ...]
+    drop_sections: tuple[re.Pattern[str], ...]
+    fragments: tuple[re.Pattern[str], ...]
+    placeholders: tuple[re.Pattern[str], ...]
+    dangling_prepositions: frozenset[str]
+    separators: tuple[str, ...]
+    prose_free_separators: tuple[str, ...]
+    first_words: frozenset[str]
+    min_parts: int
+
+    def is_boilerplate(self, text: str) -> bool:
+        """True when the whole `text` (a line, paragraph, heading or item) is page chrome."""
+        line = " ".join(text.split())
+        if not line:
+            return False
+        if any(p.fullmatch(line) for p in self.drop_lines):
+            return True
+        return self.is_breadcrumb(line)
+
+    def is_dropped_section(self, heading: str) -> bool:
+        """True for a heading whose whole section is page furniture ("References")."""
+        line = " ".join(heading.split()).rstrip(":")
+        return any(p.fullmatch(line) for p in self.drop_sections)
+
+    def is_breadcrumb(self, line: str) -> bool:
+        """True for navigation trails such as "Home » world » Some title"."""
+        for sep in self.separators:
+            parts = [p.strip() for p in line.split(sep)]
+            if len(parts) < self.min_parts - (1 if sep in self.prose_free_separators else 0):
+                continue
+            if any(not p for p in parts[:-1]):
+                continue
+            # Every part but the last (often the page title) is a short navigation label.
+            if any(len(p.split()) > 4 for p in parts[:-1]):
+                continue
+            if sep in self.prose_free_separators or parts[0].lower() in self.first_words:
+                return True
+        return False
+
+    def strip_debris(self, text: str) -> str:
+        """Remove inline fragments and unfilled placeholders, repairing the sentence around them."""
+        for pattern in self.fragments:
+            text = pattern.sub("", text)
+        for pattern in self.placeholders:
+            text = pattern.sub(self._drop_placeholder, text)
+        return text
+
+    def _drop_placeholder(self, match: re.Match[str]) -> str:
+        # The caller re-joins words; mark the hole so the dangling preposition can be removed.
+        return "\x00"
+
+    def remove_holes(self, text: str) -> str:
+        """Close the holes left by placeholders, dropping a preposition left dangling before one."""
+        if "\x00" not in text:
+            return text
+        preps = "|".join(re.escape(p) for p in sorted(self.dangling_prepositions))
+
+        def close(match: re.Match[str]) -> str:
+            return " " if match.group("after") is not None else ""
+
+        text = re.sub(
+            rf"(?:\s*\b(?:{preps}))?\s*\x00+(?P<after>\s*(?=\w))?", close, text, flags=_FLAGS
+        )
+        text = text.replace("\x00", "")
+        return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def _compile(patterns: list[str], source: str) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, _FLAGS))
+        except re.error as exc:
+            raise ConfigError(
+                f"bad boilerplate pattern {pattern!r} in {source}: {exc}. "
+                "Fix the regular expression."
+            ) from exc
+    return tuple(compiled)
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict):
+            _merge(base.setdefault(key, {}), value)
+        elif isinstance(value, list):
+            base[key] = list(base.get(key, [])) + value
+        else:
+            base[key] = value
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"boilerplate file {path} does not exist. Check the path.") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read boilerplate file {path}: {exc}. Fix the TOML.") from exc
+
+
+def _builtin() -> dict[str, Any]:
+    text = resources.files("readaloud.data").joinpath("boilerplate.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(extra: tuple[Path, ...]) -> BoilerplateRules:
+    data = _builtin()
+    for path in extra:
+        _merge(data, _read_toml(path))
+    lines = data.get("lines", {})
+    holes = data.get("placeholders", {})
+    crumbs = data.get("breadcrumbs", {})
+    where = "boilerplate rules"
+    return BoilerplateRules(
+        drop_lines=_compile(lines.get("drop", []), where),
+        drop_sections=_compile(data.get("sections", {}).get("drop", []), where),
+        fragments=_compile(data.get("fragments", {}).get("remove", []), where),
+        placeholders=_compile(holes.get("patterns", []), where),
+        dangling_prepositions=frozenset(w.lower() for w in holes.get("dangling_prepositions", [])),
+        separators=tuple(crumbs.get("separators", [])),
+        prose_free_separators=tuple(crumbs.get("prose_free_separators", [])),
+        first_words=frozenset(w.lower() for w in crumbs.get("first_words", [])),
+        min_parts=int(crumbs.get("min_parts", 3)),
+    )
+
+
+def load_rules(extra: list[Path] | None = None) -> BoilerplateRules:
+    """The built-in boilerplate rules plus those in `extra` TOML files."""
+    return _load(tuple(Path(p) for p in extra or ()))

@@ -1,0 +1,207 @@
+"""Text repair as small pure `str -> str` functions, applied in order (see REPAIRS below).
+
+Each function fixes one kind of scraping damage; `repair_text` runs the list. Case repairs
+(`capitalize_sentences`) are only safe on scraped plain text, where a lower-case sentence start
+is damage rather than a deliberate `iPhone` or `npm`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "\u0060": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
+    }
+)
+
+_EMOJI_RE = re.compile(
+    "["
+    "\U0001f000-\U0001faff"  # pictographs, emoticons, transport, symbols & pictographs ext.
+    "\U00002600-\U000027bf"  # misc symbols and dingbats
+    "\U0001f1e6-\U0001f1ff"  # regional indicators (flags)
+    "\U00002b50\U00002b55\U00002b1b\U00002b1c"
+    "\U0000fe0e\U0000fe0f"  # variation selectors
+    "\U000e0020-\U000e007f"  # tag characters (subdivision flags)
+    "\u20e3"  # combining keycap
+    "\u2122\u00ae\u00a9"  # trademark signs are not read aloud
+    "]+"
+)
+
+# [1], [23], [a], [note 4]: reference markers. Superscript digits only after a word of 3+
+# letters or punctuation, so m² and km² survive.
+_FOOTNOTE_RE = re.compile(r"\s?\[(?:\d{1,3}|[a-z]|note \d{1,3}|nb \d{1,3})\]", re.I)
+_SUPERSCRIPT_RE = re.compile(
+    r"(?:(?<=[A-Za-z]{3})|(?<=[.,;:!?\"')\]]))[\u00b9\u00b2\u00b3\u2070-\u2079]+"
+)
+
+# "flux.The" -> "flux. The": a word of 2+ lower-case letters, sentence punctuation, then a
+# capitalised word. Upper-case abbreviations (U.S.), decimals (3.2) and domains (example.com)
+# do not match.
+_SENTENCE_GLUE_RE = re.compile(r"(?<=[a-z][a-z])([.!?]|[.!?][\"')])(?=[A-Z][a-z])")
+# "alliances,particularly" -> "alliances, particularly"; "1953),when" too; not "1,000".
+_COMMA_GLUE_RE = re.compile(r"(?<=[A-Za-z)\]])([,;])(?=[A-Za-z(])")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<=\w) +([,;:!?](?:\s|$)|\.(?:\s|$))")
+_MULTISPACE_RE = re.compile(r"[ \t]{2,}")
+
+# Words that end with a period but do not end a sentence.
+ABBREVIATIONS = frozenset(
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "cf",
+        "approx",
+        "ca",
+        "no",
+        "nos",
+        "fig",
+        "figs",
+        "vol",
+        "al",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "est",
+        "min",
+        "max",
+        "sec",
+        "hr",
+        "hrs",
+        "mt",
+        "ft",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "z.b",
+        "d.h",
+        "bzw",
+        "usw",
+        "ggf",
+        "evtl",
+        "ca",
+    ]
+)
+_SENTENCE_START_RE = re.compile(r"(^|[.!?][\"')\]]?\s+)([a-z][\w'-]*)")
+
+
+def normalize_characters(text: str) -> str:
+    """Unicode NFC, smart quotes to plain quotes, odd spaces to plain spaces."""
+    return unicodedata.normalize("NFC", text).translate(QUOTES)
+
+
+def remove_emoji(text: str) -> str:
+    """Drop emoji and pictographs; they are either read as names or skipped badly."""
+    return _EMOJI_RE.sub("", text)
+
+
+def remove_footnote_markers(text: str) -> str:
+    """Drop reference markers such as [1], [a] and superscript ¹²."""
+    return _SUPERSCRIPT_RE.sub("", _FOOTNOTE_RE.sub("", text))
+
+
+def fix_missing_spaces(text: str) -> str:
+    """Put back the space lost after sentence punctuation and commas ("flux.The")."""
+    text = _SENTENCE_GLUE_RE.sub(r"\1 ", text)
+    return _COMMA_GLUE_RE.sub(r"\1 ", text)
+
+
+def tidy_spaces(text: str) -> str:
+    """Collapse runs of spaces and remove a space before punctuation."""
+    text = _MULTISPACE_RE.sub(" ", text)
+    return _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text).strip()
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter unless the word is a deliberate mixed-case one (iPhone)."""
+    match = re.search(r"[^\W\d_]", text)
+    if not match:
+        return text
+    start = match.start()
+    word = re.match(r"[\w'-]+", text[start:])
+    if word and any(c.isupper() for c in word.group(0)[1:]):
+        return text
+    if text[start].islower():
+        return text[:start] + text[start].upper() + text[start + 1 :]
+    return text
+
+
+def capitalize_sentences(text: str) -> str:
+    """Upper-case lower-case sentence starts ("flux. the United" -> "flux. The United")."""
+
+    def fix(match: re.Match[str]) -> str:
+        lead, word = match.group(1), match.group(2)
+        if lead:
+            before = text[: match.start()].rstrip()
+            last = re.search(r"([\w.]+)[.!?][\"')\]]?$", before + lead.strip())
+            token = (last.group(1) if last else "").lower()
+            # U.S. / e.g. / a.m. and listed abbreviations do not end a sentence.
+            if token in ABBREVIATIONS or "." in token or len(token) == 1:
+                return match.group(0)
+        if any(c.isupper() for c in word[1:]):
+            return match.group(0)
+        return lead + word[0].upper() + word[1:]
+
+    return _SENTENCE_START_RE.sub(fix, text)
+
+
+Repair = Callable[[str], str]
+
+REPAIRS: tuple[Repair, ...] = (
+    normalize_characters,
+    remove_emoji,
+    remove_footnote_markers,
+    fix_missing_spaces,
+    tidy_spaces,
+)
+TEXT_REPAIRS: tuple[Repair, ...] = (*REPAIRS, capitalize_sentences)
+
+
+def repair_text(text: str, repairs: tuple[Repair, ...] = REPAIRS) -> str:
+    """Run each repair on `text` in order."""
+    for repair in repairs:
+        text = repair(text)
+    return text

@@ -1,0 +1,251 @@
+"""HTML: trafilatura finds the main content and metadata; markdownify + markdown-it give blocks.
+
+FAQ content that extractors tend to drop (schema.org FAQPage JSON-LD, <details>/<summary>
+accordions) is read from the page itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+from markdown_it.tree import SyntaxTreeNode
+from markdownify import markdownify
+
+from readaloud.document import QA, Block
+from readaloud.sources.markdown import _parser, blocks_from_tree, html_to_text
+
+logger = logging.getLogger(__name__)
+
+# Extraction settings tuned on ../shared/examples/extraction (see benchmarks/extraction_f1.py):
+# precision mode drops related-link lists and comment sections that recall mode keeps.
+EXTRACT_OPTIONS: dict[str, Any] = {
+    "favor_precision": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": True,
+    "include_formatting": True,
+    "include_links": False,
+    "deduplicate": False,
+}
+
+_SUP_MARKER_RE = re.compile(r"<sup[^>]*>\s*\[?\s*(?:\d{1,3}|[a-z]|note \d+)\s*\]?\s*</sup>", re.I)
+
+
+@dataclass
+class ParsedHtml:
+    """Blocks, metadata and out-of-body FAQ items from one HTML page."""
+
+    blocks: list[Block] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    faq: list[QA] = field(default_factory=list)
+
+
+def _tree(text: str) -> Any:
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _page_meta(tree: Any) -> dict[str, str]:
+    """Metadata trafilatura may miss: the lang attribute, og:site_name, canonical link."""
+    meta: dict[str, str] = {}
+    if tree is None:
+        return meta
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        found = tree.xpath(
+            "//meta[@http-equiv='content-language']/@content|//meta[@property='og:locale']/@content"
+        )
+        lang = found[0] if found else None
+    if lang:
+        meta["language"] = lang.strip().replace("_", "-")
+    for name, xpath in (
+        ("site_name", "//meta[@property='og:site_name']/@content"),
+        ("url", "//link[@rel='canonical']/@href"),
+        ("title", "//meta[@property='og:title']/@content"),
+    ):
+        found = tree.xpath(xpath)
+        if found and str(found[0]).strip():
+            meta[name] = str(found[0]).strip()
+    return meta
+
+
+def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    if tree is None:
+        return objects
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            objects.append(node)
+            for value in node.values():
+                if isinstance(value, list | dict):
+                    walk(value)
+
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            walk(json.loads(script.text_content().strip() or "null"))
+        except (json.JSONDecodeError, RecursionError):
+            logger.debug("skipping unreadable JSON-LD block")
+    return objects
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", [])
+    return {str(t) for t in (kind if isinstance(kind, list) else [kind])}
+
+
+def jsonld_faq(tree: Any) -> list[QA]:
+    """Questions and answers of schema.org FAQPage JSON-LD."""
+    items: list[QA] = []
+    for obj in _jsonld_objects(tree):
+        if "FAQPage" not in _types(obj):
+            continue
+        entities = obj.get("mainEntity", [])
+        for entity in entities if isinstance(entities, list) else [entities]:
+            if not isinstance(entity, dict) or "Question" not in _types(entity):
+                continue
+            answer = entity.get("acceptedAnswer") or entity.get("suggestedAnswer")
+            if isinstance(answer, list):
+                answer = answer[0] if answer else None
+            question = html_to_text(str(entity.get("name") or entity.get("text") or ""))
+            text = html_to_text(str(answer.get("text", ""))) if isinstance(answer, dict) else ""
+            if question and text:
+                items.append(QA(question=question, answer=text))
+    return items
+
+
+def details_faq(tree: Any) -> list[QA]:
+    """<details><summary>Question</summary>Answer</details> accordions as questions and answers."""
+    items: list[QA] = []
+    if tree is None:
+        return items
+    for details in tree.xpath("//details[summary]"):
+        summary = details.xpath("./summary")[0]
+        question = " ".join(summary.text_content().split())
+        parts = []
+        for child in details:
+            if child is summary or not isinstance(child.tag, str):
+                continue
+            parts.append(" ".join(child.text_content().split()))
+        if summary.tail and summary.tail.strip():
+            parts.insert(0, summary.tail.strip())
+        answer = " ".join(p for p in parts if p)
+        if question and answer:
+            items.append(QA(question=question, answer=answer))
+    # A lone <details> is usually a "show more" toggle, not an FAQ.
+    if len(items) == 1 and not items[0].question.endswith("?"):
+        return []
+    return items
+
+
+def mark_questions(tree: Any) -> bool:
+    """Turn accordion question toggles (<button>Question?</button>, class "...question...") into
+    headings one level below the current section, so the extractor keeps them; True if any."""
+    if tree is None:
+        return False
+    found: list[tuple[Any, str, int]] = []
+    level = 1
+    for element in tree.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if re.fullmatch(r"h[1-6]", tag):
+            level = int(tag[1])
+            # A question heading made of a link (accordion toggle) looks like navigation to the
+            # extractor; plain text keeps it.
+            if element.find(".//a") is None:
+                continue
+        classes = (element.get("class") or "").lower()
+        if (
+            tag not in ("button", "summary", "dt")
+            and "question" not in classes
+            and not re.fullmatch(r"h[1-6]", tag)
+        ):
+            continue
+        if element.xpath(".//p|.//div|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//ul|.//table"):
+            continue
+        text = " ".join(element.text_content().split())
+        if text.endswith("?") and len(text.split()) <= 40:
+            found.append((element, text, level))
+    # Changed after the walk: editing the tree while iterating it ends the iteration.
+    for element, text, section_level in found:
+        for child in list(element):
+            element.remove(child)
+        element.text = text
+        if not re.fullmatch(r"h[1-6]", element.tag):
+            element.tag = f"h{min(6, section_level + 1)}"
+        element.attrib.clear()
+    return bool(found)
+
+
+def _traf_meta(text: str, url: str | None) -> dict[str, str]:
+    try:
+        doc = trafilatura.extract_metadata(text, default_url=url)
+    except Exception:  # metadata is best effort; trafilatura raises many types on odd pages
+        logger.debug("trafilatura metadata failed", exc_info=True)
+        return {}
+    if doc is None:
+        return {}
+    meta = {
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "description": doc.description,
+        "image": doc.image,
+        "site_name": doc.sitename,
+        "url": doc.url,
+        "language": getattr(doc, "language", None),
+    }
+    return {k: str(v).strip() for k, v in meta.items() if v and str(v).strip()}
+
+
+def clean_title(title: str, site_name: str | None) -> str:
+    """Strip a trailing " - Site Name" or " | Site Name" from a page title."""
+    if not site_name:
+        return title
+    for sep in (" - ", " | ", " – ", " — ", " :: ", " · "):
+        head, _, tail = title.rpartition(sep)
+        if head and tail.strip().casefold() == site_name.strip().casefold():
+            return head.strip()
+    return title
+
+
+def parse_html(text: str, url: str | None = None) -> ParsedHtml:
+    """Extract the main content of an HTML page into blocks, with metadata and FAQ items."""
+    tree = _tree(text)
+    faq = jsonld_faq(tree) + details_faq(tree)
+    page = text
+    if mark_questions(tree):
+        page = lxml_html.tostring(tree, encoding="unicode")
+    try:
+        body = trafilatura.extract(page, url=url, output_format="html", **EXTRACT_OPTIONS)
+    except Exception:  # trafilatura fails in many ways on broken markup; then there is no body
+        logger.debug("trafilatura extraction failed", exc_info=True)
+        body = None
+    blocks: list[Block] = []
+    if body:
+        markdown = markdownify(
+            _SUP_MARKER_RE.sub("", body),
+            heading_style="ATX",
+            bullets="-",
+            strip=["a"],
+            escape_misc=False,
+        )
+        blocks = blocks_from_tree(SyntaxTreeNode(_parser().parse(markdown)))
+    meta = _page_meta(tree)
+    for name, value in _traf_meta(text, url).items():
+        if name != "language" or "language" not in meta:
+            meta[name] = value
+    if "title" in meta:
+        meta["title"] = clean_title(meta["title"], meta.get("site_name"))
+    return ParsedHtml(blocks=blocks, meta=meta, faq=faq)

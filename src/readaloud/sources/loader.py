@@ -1,0 +1,109 @@
+"""Read a source (path, http(s) URL or "-" for stdin) into a decoded RawSource."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from readaloud.errors import InputError
+from readaloud.sources.decode import decode_bytes
+from readaloud.sources.fetch import fetch_url
+from readaloud.sources.sniff import CONTENT_TYPE_KINDS, EXTENSION_KINDS, binary_kind, choose_kind
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 10_000_000
+
+
+@dataclass
+class RawSource:
+    """A source's decoded text and what kind of document it is."""
+
+    text: str
+    kind: str
+    """"html", "markdown", "text" or "ssml"."""
+    name: str
+    """What the user gave: a path, a URL or "-"."""
+    url: str | None = None
+    """For URLs: the final URL after redirects."""
+    data: bytes = b""
+    """The raw bytes, for content hashing."""
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def _too_large(name: str, max_bytes: int) -> InputError:
+    return InputError(
+        f"{name} is larger than the {max_bytes:,} byte limit. "
+        "Raise the limit (max_bytes) or split the article."
+    )
+
+
+def _read_stream(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(name, max_bytes)
+    return data
+
+
+def _read_path(source: str, max_bytes: int) -> bytes:
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise InputError(f"{source} does not exist. Check the path.")
+    if path.is_dir():
+        raise InputError(f"{source} is a directory, not a file. Give the article file inside it.")
+    try:
+        if path.stat().st_size > max_bytes:
+            raise _too_large(source, max_bytes)
+        with path.open("rb") as stream:
+            return _read_stream(stream, source, max_bytes)
+    except PermissionError as exc:
+        raise InputError(
+            f"cannot read {source}: permission denied. Check its permissions."
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}. Check the path.") from exc
+
+
+def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSource:
+    """Load `source` (a file path, an http(s) URL, or "-" for stdin) and decode it.
+
+    The kind comes from the extension or Content-Type when the content agrees, else from the
+    content. Raises InputError for missing, empty, binary, undecodable or too-large input and
+    NetworkError when a URL cannot be fetched.
+    """
+    header_charset = None
+    final_url = None
+    hint: str | None = None
+    if source == "-":
+        data = _read_stream(sys.stdin.buffer, "standard input", max_bytes)
+        label = "standard input"
+    elif is_url(source):
+        result = fetch_url(source, max_bytes=max_bytes)
+        data, final_url, header_charset = result.data, result.url, result.charset
+        hint = CONTENT_TYPE_KINDS.get(result.content_type or "")
+        if hint in (None, "text"):
+            hint = EXTENSION_KINDS.get(Path(final_url.split("?")[0]).suffix.lower(), hint)
+        label = source
+    else:
+        data = _read_path(source, max_bytes)
+        hint = EXTENSION_KINDS.get(Path(source).suffix.lower())
+        label = source
+    if not data.strip():
+        raise InputError(f"{label} is empty. Give a file with article text.")
+    what = binary_kind(data)
+    if what:
+        raise InputError(
+            f"{label} looks like {what}, not an article. Give an HTML, Markdown, text or SSML file."
+        )
+    text = decode_bytes(data, header_charset=header_charset, name=label)
+    if not text.strip():
+        raise InputError(f"{label} is empty. Give a file with article text.")
+    kind = choose_kind(text, hint)
+    logger.info("read %s: %d bytes, kind %s", label, len(data), kind)
+    return RawSource(text=text, kind=kind, name=source, url=final_url, data=data)
