@@ -28,7 +28,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ENTRY_KEYS = {"alias", "ipa", "case_sensitive"}
 # Characters that XML 1.0 cannot carry; they must never reach a spoken alias.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
+# Language tables are written with a lowercase primary subtag: [en], [de], [en-US].
+_LANG_TAG = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 BUILTIN_PATH = Path(__file__).resolve().parent.parent / "data" / "lexicon.toml"
 
 
@@ -219,8 +220,8 @@ def _load_toml(path: Path, text: str) -> Lexicon:
         if isinstance(value, dict) and not _is_entry_table(value):
             if not _LANG_TAG.match(key):
                 raise ConfigError(
-                    f"lexicon {path}: [{key}] is neither an entry nor a language table "
-                    f"like [en] or [de-DE]."
+                    f"lexicon {path}: {key!r} is neither an entry (with alias and/or ipa, "
+                    f"optional case_sensitive) nor a language table like [en] or [de-DE]."
                 )
             language = normalize_language(key)
             for grapheme, inner in value.items():

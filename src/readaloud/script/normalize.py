@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from .lexicon import Lexicon, builtin_lexicon
+from .lexicon import Lexicon
 from .model import Span
 from .normalize_abbrev import english_abbreviation_rules
 from .normalize_dates import english_date_rules
@@ -99,18 +99,17 @@ def normalize(
 ) -> list[Span]:
     """Split `text` into spans: unchanged pieces (rule "") and changes, each with its rule.
 
-    `"".join(s.written for s in spans) == text` always holds. `lexicon` defaults to the
-    built-in lexicon (data/lexicon.toml); pass `Lexicon()` for none.
+    `"".join(s.written for s in spans) == text` always holds. `lexicon` None means no
+    lexicon; the pipeline passes the built-in one (`builtin_lexicon()`) merged with the
+    user's, the preset's and the command line's.
     """
     if not text:
         return []
     language = (language or "en").replace("_", "-").lower()
     options = options or NormalizeOptions()
-    if lexicon is None:
-        lexicon = builtin_lexicon()
     first, rest = _rules_for(language, options)
     # The lexicon runs right after the cleaning rules, so its entries win over the rest.
-    lexicon_rule = _lexicon_rule(lexicon, language)
+    lexicon_rule = _lexicon_rule(lexicon, language) if lexicon is not None else None
     rules = first + ([lexicon_rule] if lexicon_rule else []) + rest
     return apply_rules(text, rules, Context(text, language, options))
 

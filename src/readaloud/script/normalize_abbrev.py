@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .normalize_engine import Change, Context, Rule, ends_sentence, language_table
+from .normalize_engine import Change, Context, Rule, ends_sentence, language_table, trie_pattern
 from .normalize_numbers import _words
 
 VOWELS = set("AEIOU")
@@ -56,13 +56,13 @@ def abbreviations(language: str) -> Abbreviations:
         for key, value in table.get(kind, {}).items():
             kinds[key] = kind
             expansions[key] = value
-    alternatives = []
-    for key in sorted(expansions, key=len, reverse=True):
-        body = re.escape(key)
-        before = r"(?<![\w.])" if key[0].isalnum() else ""
-        after = r"(?!\w)" if key[-1].isalnum() else r"(?![\w.])"
-        alternatives.append(before + body + after)
-    pattern = re.compile("|".join(alternatives)) if alternatives else None
+    # All keys start with a letter; a key ending in "." must not run into a word or another
+    # dot, one ending in a letter must end the word ("vs" but not "vsx").
+    pattern = None
+    if expansions:
+        pattern = re.compile(
+            r"(?<![\w.])" + trie_pattern(expansions) + r"(?:(?<=\.)(?![\w.])|(?<=\w)(?!\w)|(?<=/))"
+        )
     return Abbreviations(kinds, expansions, pattern)
 
 
@@ -141,11 +141,16 @@ def dotted(match: re.Match, context: Context) -> str:
 
 CAPITALS = re.compile(r"(?<![\w.&])(?P<word>[A-Z](?:[A-Z]|&[A-Z])+)(?P<plural>s)?(?![\w&])")
 _LOWER = re.compile(r"[a-z]")
+_CAPITAL_WORD = re.compile(r"\b[A-Z]{2,}\b")
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
     """All-capital surroundings (a headline in capitals): leave the words to the voice."""
-    return _LOWER.search(text, max(0, start - 40), min(len(text), end + 40)) is None
+    low, high = max(0, start - 40), min(len(text), end + 40)
+    if _LOWER.search(text, low, high):
+        return False
+    others = _CAPITAL_WORD.findall(text[low:start]) + _CAPITAL_WORD.findall(text[end:high])
+    return bool(others)
 
 
 def capitals(match: re.Match, context: Context) -> str | None:

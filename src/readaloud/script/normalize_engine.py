@@ -144,6 +144,29 @@ def _spans(text: str, changes: list[Change]) -> list[Span]:
     return spans
 
 
+def trie_pattern(words) -> str:
+    """One regex alternation for many literal words, as a trie: at each position the regex
+    engine follows one branch instead of trying every word (much faster than a|b|c|...).
+    Longer words win over their prefixes."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return (body if len(branches) > 1 else f"(?:{body})") + "?"
+        return body
+
+    return build(root)
+
+
 def ends_sentence(text: str, end: int, language: str = "en") -> bool:
     """True when text[end:] starts a new sentence: only closing marks remain, or a capitalized
     word that usually starts a sentence follows ("... the U.S. However, ...")."""

@@ -290,7 +290,13 @@ def units(match: re.Match, context: Context) -> str:
     return _sign(match["sign"]) + say_unit(words, match["num"], match["unit"], context.language)
 
 
-YEAR = re.compile(r"(?<![\w.,$€£¥#/:])(?P<n>1[1-9]\d\d|20\d\d)(?![\w]|[.,]\d|[–/:]\d)")
+YEAR = re.compile(
+    r"(?<![\w.,$€£¥#/:])(?P<n>1[1-9]\d\d|20\d\d"
+    # 1000-1099 are years only after a word that introduces one: "in 1066", not "1050 people"
+    r"|(?:(?<=\bin )|(?<=\bIn )|(?<=\bby )|(?<=\bsince )|(?<=\buntil )|(?<=\byear )"
+    r"|(?<=\bc\. )|(?<=\bcirca ))10\d\d)"
+    r"(?![\w]|[.,]\d|[–/:]\d)"
+)
 
 
 def year(match: re.Match, context: Context) -> str:

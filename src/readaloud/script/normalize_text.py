@@ -131,23 +131,25 @@ def email(match: re.Match, context: Context) -> str:
 
 # --- symbols ---------------------------------------------------------------------------------
 
+# Every branch starts with its symbol so the regex engine can skip ahead to candidates; the
+# look-behinds then include the symbol itself.
 SYMBOLS = re.compile(
-    r"(?P<amp>(?<=\s)&(?=\s)|(?<=[a-z])&(?=[a-z]))"
-    r"|(?P<number>(?<![\w#])#(?=\d))"
-    r"|(?P<hashtag>(?<![\w#&])#(?=[A-Za-z]\w*))"
-    r"|(?P<at>(?<![\w.@])@(?=[A-Za-z_]\w*))"
-    r"|(?P<plus>(?<=\s)\+(?=\s)|(?<=\d)\s?\+\s?(?=\d))"
-    r"|(?P<equals>(?<=\s)=(?=\s))"
-    r"|(?P<times>(?<=\s)×(?=\s)|(?<=\d)\s?×\s?(?=\d))"
+    r"(?P<amp>&(?:(?<=\s&)(?=\s)|(?<=[a-z]&)(?=[a-z])))"
+    r"|(?P<number>#(?<![\w#]#)(?=\d))"
+    r"|(?P<hashtag>#(?<![\w#&]#)(?=[A-Za-z]\w*))"
+    r"|(?P<at>@(?<![\w.@]@)(?=[A-Za-z_]\w*))"
+    r"|(?P<plus>\+(?:(?<=\s\+)(?=\s)|(?<=\d\+)(?=\d)))"
+    r"|(?P<equals>=(?<=\s=)(?=\s))"
+    r"|(?P<times>×(?:(?<=\s×)(?=\s)|(?<=\d×)(?=\d)))"
     r"|(?P<pm>±)"
-    r"|(?P<about>(?<![\w~])[~≈](?=\s?\d))"
-    r"|(?P<to>(?<=\s)(?:→|->)(?=\s))"
-    r"|(?P<ge>(?<=\s)≥(?=\s?\d))"
-    r"|(?P<le>(?<=\s)≤(?=\s?\d))"
-    r"|(?P<gt>(?<=\s)>(?=\s?\d))"
-    r"|(?P<lt>(?<=\s)<(?=\s?\d))"
+    r"|(?P<about>[~≈](?<![\w~][~≈])(?=\s?\d))"
+    r"|(?P<to>→(?<=\s→)(?=\s)|->(?<=\s->)(?=\s))"
+    r"|(?P<ge>≥(?<=\s≥)(?=\s?\d))"
+    r"|(?P<le>≤(?<=\s≤)(?=\s?\d))"
+    r"|(?P<gt>>(?<=\s>)(?=\s?\d))"
+    r"|(?P<lt><(?<=\s<)(?=\s?\d))"
     r"|(?P<section>§+(?=\s?\d))"
-    r"|(?P<slash>(?<=[a-z])/(?=[a-z]))"
+    r"|(?P<slash>/(?<=[a-z]/)(?=[a-z]))"
 )
 _SYMBOL_KEYS = {
     "amp": "and",

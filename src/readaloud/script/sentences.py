@@ -19,7 +19,8 @@ CANDIDATE = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[
 _TOKEN = re.compile(r"\S+$")
 _INITIAL = re.compile(r"[(\[\"'“‘]?[A-Z]\.")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
-_NEVER_ENDS = {"title", "number", "month", "always"}
+_NEVER_ENDS = {"title", "always"}
+_BEFORE_NUMBERS = {"number", "month"}  # "No. 5", "Sept. 4": but "He said no. Talks went on."
 _MAY_END = {"final"}
 _CUTS = ("; ", ": ", ", ")
 
@@ -41,6 +42,9 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
     kind = kinds.get(token)
     if kind == "place":
         return starts_sentence
+    if kind in _BEFORE_NUMBERS:
+        following = _next_word(text, match.end())
+        return not following[:1].isdigit() and (kind == "number" or starts_sentence)
     if kind in _NEVER_ENDS:
         return False
     if kind in _MAY_END or _DOTTED.fullmatch(token) or _INITIAL.fullmatch(token):
