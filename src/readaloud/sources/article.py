@@ -52,6 +52,8 @@ def parse_article(raw: RawSource, *, extra_boilerplate: list[Path] | None = None
 
     blocks = structure.clean_blocks(blocks, rules, raw.kind)
     blocks = structure.drop_sections(blocks, rules)
+    if raw.kind == "text":
+        blocks, title = structure.repair_case(blocks, title)
     blocks = structure.drop_redundant_figures(blocks)
     blocks = structure.drop_title_repeats(blocks, title)
     blocks, byline = structure.take_byline(blocks, parse_byline)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from readaloud.document import (
     FAQ,
@@ -20,6 +21,7 @@ from readaloud.document import (
 )
 from readaloud.sources import cues
 from readaloud.sources.boilerplate import BoilerplateRules
+from readaloud.sources.casing import CaseModel
 from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, repair_text
 
 _CALLOUT_RE = re.compile(
@@ -120,6 +122,44 @@ def clean_blocks(blocks: list[Block], rules: BoilerplateRules, kind: str) -> lis
     """Remove debris, repair text and drop boilerplate or empty blocks."""
     cleaner = Cleaner(rules, kind)
     return [b for b in (cleaner.block(block) for block in blocks) if b is not None]
+
+
+def block_texts(block: Block) -> list[str]:
+    """The running-text fields of a block (headings excluded)."""
+    if isinstance(block, Paragraph | Quote | Callout):
+        return [block.text]
+    if isinstance(block, ListBlock):
+        return list(block.items)
+    if isinstance(block, Table):
+        return [c for row in block.rows for c in row]
+    if isinstance(block, FAQ):
+        return [t for item in block.items for t in (item.question, item.answer)]
+    return []
+
+
+def map_texts(block: Block, fn: Callable[[str], str]) -> Block:
+    """A copy of `block` with `fn` applied to each of its text fields."""
+    if isinstance(block, Heading | Paragraph | Quote | Callout):
+        return dataclasses.replace(block, text=fn(block.text))
+    if isinstance(block, ListBlock):
+        return dataclasses.replace(block, items=[fn(i) for i in block.items])
+    if isinstance(block, Table):
+        return dataclasses.replace(
+            block,
+            header=[fn(c) for c in block.header],
+            rows=[[fn(c) for c in r] for r in block.rows],
+        )
+    if isinstance(block, FAQ):
+        return dataclasses.replace(
+            block, items=[QA(fn(i.question), fn(i.answer)) for i in block.items]
+        )
+    return block
+
+
+def repair_case(blocks: list[Block], title: str) -> tuple[list[Block], str]:
+    """Capitalise proper nouns the scraper lower-cased, learning them from the article."""
+    model = CaseModel(t for b in blocks for t in block_texts(b))
+    return [map_texts(b, model.fix) for b in blocks], model.fix(title)
 
 
 def to_callout(paragraph: Paragraph) -> Callout | None:
