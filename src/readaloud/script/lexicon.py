@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+from .normalize_engine import trie_pattern
 
 if TYPE_CHECKING:
     from .model import SpeechScript
@@ -147,23 +148,31 @@ class Lexicon:
         return self._compiled[language]
 
 
+def _space(char: str) -> str:
+    return r"\s+" if char == " " else re.escape(char)
+
+
+def _word_end(word: str) -> str:
+    # Whole words only where the grapheme ends with a word character, so "C++" or "U.S."
+    # can still be entries; "'s" after a name is not a word character and stays outside.
+    return r"(?!\w)" if re.match(r"\w", word[-1]) else r"(?:)"
+
+
 def _build_pattern(entries) -> re.Pattern | None:
-    alternatives = []
-    for entry in sorted(entries, key=lambda e: len(e.grapheme), reverse=True):
-        words = entry.grapheme.split()
-        body = r"\s+".join(re.escape(w) for w in words)
-        if not body:
-            continue
-        if not entry.case_sensitive:
-            body = f"(?i:{body})"
-        # Whole words only where the grapheme itself starts/ends with a word character, so
-        # "C++" or "U.S." can still be entries.
-        before = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
-        after = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
-        alternatives.append(before + body + after)
-    if not alternatives:
+    """A trie regex over all graphemes, matched case-insensitively; the handler then looks the
+    match up and so enforces case-sensitive entries. One pass, fast for thousands of entries."""
+    graphemes = {" ".join(e.grapheme.split()).lower() for e in entries}
+    graphemes.discard("")
+    if not graphemes:
         return None
-    return re.compile("|".join(alternatives))
+    word_start = [g for g in graphemes if re.match(r"\w", g)]
+    other = [g for g in graphemes if not re.match(r"\w", g)]
+    parts = []
+    if word_start:
+        parts.append(r"(?<!\w)" + trie_pattern(word_start, escape=_space, end=_word_end))
+    if other:
+        parts.append(trie_pattern(other, escape=_space, end=_word_end))
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _check_text(path: Path, what: str, value, grapheme: str) -> str | None:

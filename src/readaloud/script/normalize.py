@@ -42,6 +42,8 @@ class NormalizeOptions:
     """Write numbers, dates, money and units as words (False: leave them to the voice)."""
     pauses: bool = True
     """Dashes, ellipses and parentheses become commas (pauses the voice makes)."""
+    citations: Literal["drop", "read"] = "drop"
+    """Reference markers like "[3]" or a clause-final "(8)": "drop" says nothing."""
 
 
 LanguageRules = Callable[[NormalizeOptions], list[Rule]]

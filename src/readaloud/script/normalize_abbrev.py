@@ -13,9 +13,8 @@ from .normalize_numbers import _words
 
 VOWELS = set("AEIOU")
 # Consonant pairs that can start an English syllable, for the "can it be said as a word" test.
-ONSETS = frozenset(
-    "BL BR CH CL CR DR FL FR GL GR KN PH PL PR QU SC SH SK SL SM SN SP ST SW TH TR TW WH WR".split()  # noqa: SIM905
-)
+_ONSETS = "BL BR CH CL CR DR FL FR GL GR KN PH PL PR QU SC SH SK SL SM SN SP ST SW TH TR TW WH WR"
+ONSETS = frozenset(_ONSETS.split())
 ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
@@ -116,17 +115,36 @@ def acronyms(language: str) -> Acronyms:
     )
 
 
+# Consonant groups that can end an English syllable.
+_CODAS = (
+    "CH CK CT FT LD LF LK LM LP LT MP NCH ND NG NK NT PH PS PT RB RD RK RL RM RN RP RS RT SH SK "
+    "SP ST TCH TH TS CS KS LS MS NS DS GS BS FF LL SS TT NN RR ZZ"
+)
+CODAS = frozenset(_CODAS.split())
+ONSETS3 = frozenset({"STR", "SPR", "SCR", "SPL", "SQU", "THR", "SHR"})
+MAX_SPELLED = 6
+
+
 def pronounceable(word: str) -> bool:
-    """Whether an unknown capitalized word can be read as a word (NATO) or must be spelled."""
+    """Whether an unknown capitalized word can be read as a word (NATO, CERN) rather than
+    spelled (DPRK, HTML): it has vowels, starts and ends with consonant groups English
+    syllables use, and has no long runs of vowels or consonants inside."""
     word = word.upper()
     if len(word) < 4 or not word.isalpha():
         return False
-    kinds = "".join("v" if c in VOWELS or (c == "Y" and i > 0) else "c" for i, c in enumerate(word))
-    if "ccc" in kinds or "vvv" in kinds or "v" not in kinds:
+    groups = re.findall(r"[AEIOUY]+|[^AEIOUY]+", word)
+    vowels = [g for g in groups if g[0] in "AEIOUY"]
+    if not vowels or any(len(v) > 2 for v in vowels):
         return False
-    if kinds.startswith("cc") and word[:2] not in ONSETS:
+    if groups[0] == "Y" * len(groups[0]) and len(groups) > 1:
         return False
-    return kinds.count("v") / len(word) >= 0.3
+    first, last = groups[0], groups[-1]
+    if first[0] not in "AEIOUY" and len(first) > 1 and first not in ONSETS | ONSETS3:
+        return False
+    if last[0] not in "AEIOUY" and len(last) > 1 and last not in CODAS:
+        return False
+    inner = groups[1:-1]
+    return all(len(g) <= 2 or g[0] in "AEIOUY" for g in inner)
 
 
 DOTTED = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?:[A-Za-z](?![\w.]))?")
@@ -164,6 +182,7 @@ def capitals(match: re.Match, context: Context) -> str | None:
         return " and ".join(spell(part) for part in word.split("&"))
     if word not in data.letters and (
         not context.options.spell_unknown_acronyms
+        or len(word) > MAX_SPELLED  # RUSTFLAGS: a word or a name, not letters to spell
         or pronounceable(word)
         or (set(word) <= set("IVXLC") and roman_value(word))
     ):

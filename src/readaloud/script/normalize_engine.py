@@ -144,25 +144,30 @@ def _spans(text: str, changes: list[Change]) -> list[Span]:
     return spans
 
 
-def trie_pattern(words) -> str:
+def trie_pattern(words, *, escape=re.escape, end=None) -> str:
     """One regex alternation for many literal words, as a trie: at each position the regex
     engine follows one branch instead of trying every word (much faster than a|b|c|...).
-    Longer words win over their prefixes."""
+    Longer words win over their prefixes. `escape` turns one character into regex (e.g. a
+    space into `\\s+`); `end(word)` gives an assertion that must hold after `word`."""
     root: dict = {}
     for word in words:
         node = root
         for char in word:
             node = node.setdefault(char, {})
-        node[""] = {}
+        node[""] = end(word) if end else ""
 
     def build(node: dict) -> str:
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        branches = [escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if "" in node and node[""]:
+            branches.append(node[""])  # tried last: longer words first
+        elif "" in node:
+            if not branches:
+                return ""
+            body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+            return f"(?:{body})?"
         if not branches:
             return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return (body if len(branches) > 1 else f"(?:{body})") + "?"
-        return body
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return build(root)
 

@@ -129,6 +129,20 @@ def email(match: re.Match, context: Context) -> str:
     return match.group()
 
 
+# --- reference markers ----------------------------------------------------------------------
+
+# "[3]" and "[12–14]" anywhere; "(8)" and "(10, 11)" only at the end of a clause (elsewhere
+# "(1) first" is a list label). Years like "(1948)" have four digits and stay.
+CITATION = re.compile(
+    r"\s?\[\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\]"
+    r"|(?<=[\w.,;:])\s?\(\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\)(?=\s*(?:[.,;:!?]|$))"
+)
+
+
+def citation(match: re.Match, context: Context) -> str | None:
+    return "" if context.options.citations == "drop" else None
+
+
 # --- symbols ---------------------------------------------------------------------------------
 
 # Every branch starts with its symbol so the regex engine can skip ahead to candidates; the
@@ -249,7 +263,11 @@ def neutral_rules(language: str) -> tuple[list[Rule], list[Rule], list[Rule]]:
         Rule("control", CONTROL, control),
         Rule("invisible", INVISIBLE, invisible),
     ]
-    web = [Rule("email", EMAIL, email), Rule("url", URL, url)]
+    web = [
+        Rule("email", EMAIL, email),
+        Rule("url", URL, url),
+        Rule("citation", CITATION, citation),
+    ]
     last = [
         Rule("symbol", SYMBOLS, symbol),
         Rule("pause.dash", DASH, dash),
