@@ -182,20 +182,24 @@ def assemble(
 
 
 def _chapter_marks(starts: list[_Start], total: int, rate: int) -> list[ChapterMark]:
-    """Contiguous marks: each chapter ends where the next begins; empty chapters are dropped."""
-    kept = [
-        start
-        for start, nxt in zip(starts, [*starts[1:], None], strict=True)
-        if (nxt.sample if nxt else total) > start.sample
-    ]
-    if not kept:
+    """Contiguous marks: each chapter ends where the next begins; empty chapters are dropped.
+
+    Emptiness is judged in whole milliseconds, the unit the marks are written in.
+    """
+    if not starts:
         return []
-    kept[0] = _Start(kept[0].title, kept[0].url, 0)
-    marks = []
-    for start, nxt in zip(kept, [*kept[1:], None], strict=True):
-        end = nxt.sample if nxt else total
-        marks.append(
-            ChapterMark(start.title, samples_to_ms(start.sample, rate), samples_to_ms(end, rate))
-        )
-        marks[-1].url = start.url
+    ms = [samples_to_ms(start.sample, rate) for start in starts]
+    end = samples_to_ms(total, rate)
+    kept = [
+        (start, at)
+        for start, at, nxt in zip(starts, ms, [*ms[1:], end], strict=True)
+        if nxt > at
+    ]
+    ends = [at for _, at in kept[1:]] + [end]
+    marks = [
+        ChapterMark(start.title, at, nxt, start.url)
+        for (start, at), nxt in zip(kept, ends[: len(kept)], strict=True)
+    ]
+    if marks:
+        marks[0].start_ms = 0  # the first chapter covers anything before it (never negative)
     return marks

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from mutagen import File as MutagenFile
 from mutagen import MutagenError
 
 from ..errors import InputError
-from ..ffmpeg import run_ffmpeg
+from ..ffmpeg import ffmpeg_exe
 from .timeline import ChapterMark
 
 
@@ -93,12 +94,17 @@ _FF_TITLE = re.compile(r"^\s*title\s*:\s?(.*)$")
 
 def ffmpeg_chapters(path: Path) -> list[ChapterMark]:
     """Chapters as `ffmpeg -i` lists them: in file order, which players that ignore CTOC use."""
-    proc = run_ffmpeg(["-i", str(path), "-f", "null", "-t", "0", "-"])
+    # `ffmpeg -i FILE` with no output prints the input's description, then exits with 1.
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True
+    )
+    log = proc.stderr.decode("utf-8", "replace")
+    if "Input #0" not in log:
+        lines = log.strip().splitlines()
+        raise InputError(f"ffmpeg cannot read {path}: {lines[-1] if lines else 'no output'}")
     marks: list[ChapterMark] = []
     in_chapters = False
-    for line in proc.stderr.decode("utf-8", "replace").splitlines():
-        if line.startswith("Output #"):
-            break  # the null output lists the chapters again
+    for line in log.splitlines():
         if line.strip() == "Chapters:":
             in_chapters = True
             continue

@@ -7,6 +7,7 @@ manifest that points to a file that is not there.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -43,12 +44,6 @@ def _file_mode() -> int:
 
 
 FILE_MODE = _file_mode()
-
-
-def _write_text(path: Path, text: str) -> None:
-    with atomic_path(path) as part:
-        part.write_text(text, encoding="utf-8")
-        os.chmod(part, FILE_MODE)
 
 
 IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
@@ -151,122 +146,150 @@ def write_episode(
         cover=cover,
     )
     audio_path = out_dir / f"{slug}.{settings.extension}"
-
-    with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
-        wav = Path(tmp) / "episode.wav"
-        timeline = assemble(
-            script,
-            clips,
-            wav,
-            pause_scale=options.pause_scale,
-            intro=options.intro,
-            outro=options.outro,
-            intro_title=options.intro_title,
-            outro_title=options.outro_title,
-        )
-        plan = None
-        if options.normalize:
-            plan = level.plan(
-                wav,
-                target_lufs=level.target_for(settings.channels, options.loudness),
-                true_peak=options.true_peak,
-                channels=settings.channels,
-                encoder_gain_db=encoding.encoder_gain_db(settings),
-                output_rate=settings.sample_rate,
-            )
-        with atomic_path(audio_path) as part:
-            encoding.encode(
-                wav,
-                part,
-                settings,
-                plan=plan,
-                chapters=timeline.chapters,
-            )
-            if settings.format == "mp3":
-                write_mp3_tags(part, tags, timeline.chapters)
-            else:
-                write_mp4_tags(part, tags)
-            os.chmod(part, FILE_MODE)
-
-    files = {"audio": FileEntry.of(audio_path, settings.mime_type)}
-    files.update(_write_sidecars(script, timeline, out_dir, slug, tags, audio_path, options))
-    image = None
-    if cover is not None:
-        cover_name = f"{slug}.{IMAGE_EXTENSIONS[image_type(cover)]}"
-        if (out_dir / cover_name).resolve() != cover.resolve():
-            with atomic_path(out_dir / cover_name) as part:
-                shutil.copyfile(cover, part)
-                os.chmod(part, FILE_MODE)
-        image = cover_name
-    elif re.match(r"^https?://", str(meta.get("image") or "")):
+    cover_name = f"{slug}.{IMAGE_EXTENSIONS[image_type(cover)]}" if cover else None
+    image = cover_name
+    if cover is None and re.match(r"^https?://", str(meta.get("image") or "")):
         image = str(meta["image"])
 
-    manifest = Manifest(
-        slug=slug,
-        title=tags.title,
-        author=tags.artist,
-        language=script.language,
-        date=tags.date,
-        description=tags.description,
-        site_name=site_name,
-        url=url,
-        image=image,
-        source=identity.get("source"),
-        source_sha256=identity.get("source_sha256"),
-        settings_sha256=identity.get("settings_sha256"),
-        guid=identity.get("guid"),
-        duration_ms=timeline.duration_ms,
-        engine=options.engine or None,
-        voice=options.voice or None,
-        chapters=timeline.chapters,
-        files=files,
-        path=out_dir / f"{slug}.json",
-    )
-    _write_text(manifest.path, manifest.to_json())
+    # Every output is staged as a temp file next to its target; the ExitStack renames them all
+    # only when everything succeeded, in reverse order of staging: audio first, manifest last.
+    # A failure or Ctrl-C before that removes every temp file and leaves a previous render of
+    # the same episode untouched.
+    with contextlib.ExitStack() as commit:
+        staged = _Stage(commit, out_dir)
+        manifest_part = staged.reserve(f"{slug}.json")
+        if cover is not None and (out_dir / cover_name).resolve() != cover.resolve():
+            shutil.copyfile(cover, staged.reserve(cover_name))
+        sidecar_parts = {
+            key: staged.reserve(name) for key, name in _sidecar_names(slug, options).items()
+        }
+        audio_part = staged.reserve(audio_path.name)
+
+        with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
+            timeline = _render_audio(script, clips, Path(tmp), audio_part, settings, tags, options)
+        files = {"audio": FileEntry.of(audio_part, settings.mime_type, name=audio_path.name)}
+        documents = _sidecar_documents(script, timeline, tags, audio_path.name)
+        for key, part in sidecar_parts.items():
+            mime_type, text = documents[key]
+            part.write_text(text, encoding="utf-8")
+            files[key] = FileEntry.of(part, mime_type, name=staged.names[part])
+
+        manifest = Manifest(
+            slug=slug,
+            title=tags.title,
+            author=tags.artist,
+            language=script.language,
+            date=tags.date,
+            description=tags.description,
+            site_name=site_name,
+            url=url,
+            image=image,
+            source=identity.get("source"),
+            source_sha256=identity.get("source_sha256"),
+            settings_sha256=identity.get("settings_sha256"),
+            guid=identity.get("guid"),
+            duration_ms=timeline.duration_ms,
+            engine=options.engine or None,
+            voice=options.voice or None,
+            chapters=timeline.chapters,
+            files=files,
+            path=out_dir / f"{slug}.json",
+        )
+        manifest_part.write_text(manifest.to_json(), encoding="utf-8")
+        staged.make_readable()
     logger.info(
         "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
     )
     return manifest
 
 
-def _write_sidecars(
+class _Stage:
+    """Temp files next to their targets, renamed into place when the ExitStack closes cleanly."""
+
+    def __init__(self, stack: contextlib.ExitStack, out_dir: Path) -> None:
+        self.stack = stack
+        self.out_dir = out_dir
+        self.names: dict[Path, str] = {}
+
+    def reserve(self, name: str) -> Path:
+        part = self.stack.enter_context(atomic_path(self.out_dir / name))
+        self.names[part] = name
+        return part
+
+    def make_readable(self) -> None:
+        for part in self.names:
+            os.chmod(part, FILE_MODE)
+
+
+def _render_audio(
     script: SpeechScript,
-    timeline: Timeline,
-    out_dir: Path,
-    slug: str,
+    clips: list[Clip | None],
+    tmp: Path,
+    out: Path,
+    settings: encoding.EncodeSettings,
     tags: EpisodeTags,
-    audio_path: Path,
     options: EpisodeOptions,
-) -> dict[str, FileEntry]:
-    """Chapters JSON, VTT, SRT, SSML (and JSON transcript), each atomically; their entries."""
+) -> Timeline:
+    """Assemble into a temp WAV, plan the loudness, encode into `out`, tag it."""
+    wav = tmp / "episode.wav"
+    timeline = assemble(
+        script,
+        clips,
+        wav,
+        pause_scale=options.pause_scale,
+        intro=options.intro,
+        outro=options.outro,
+        intro_title=options.intro_title,
+        outro_title=options.outro_title,
+    )
+    plan = None
+    if options.normalize:
+        plan = level.plan(
+            wav,
+            target_lufs=level.target_for(settings.channels, options.loudness),
+            true_peak=options.true_peak,
+            channels=settings.channels,
+            encoder_gain_db=encoding.encoder_gain_db(settings),
+            output_rate=settings.sample_rate,
+        )
+    encoding.encode(wav, out, settings, plan=plan, chapters=timeline.chapters)
+    if settings.format == "mp3":
+        write_mp3_tags(out, tags, timeline.chapters)
+    else:
+        write_mp4_tags(out, tags)
+    return timeline
+
+
+def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
+    names = {
+        "chapters": f"{slug}.chapters.json",
+        "vtt": f"{slug}.vtt",
+        "srt": f"{slug}.srt",
+        "ssml": f"{slug}.ssml",
+    }
+    if options.transcript_json:
+        names["transcript"] = f"{slug}.transcript.json"
+    return names
+
+
+def _sidecar_documents(
+    script: SpeechScript, timeline: Timeline, tags: EpisodeTags, audio_name: str
+) -> dict[str, tuple[str, str]]:
+    """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, JSON transcript."""
     from ..script.ssml import render_ssml  # the script stage owns SSML
 
     cues = transcript.cues(script, timeline)
-    documents = {
-        "chapters": (
-            f"{slug}.chapters.json",
-            CHAPTERS_TYPE,
-            chapters_json(
-                timeline.chapters,
-                title=tags.title,
-                author=tags.artist,
-                podcast_name=tags.album,
-                file_name=audio_path.name,
-            ),
-        ),
-        "vtt": (f"{slug}.vtt", transcript.VTT_TYPE, transcript.render_vtt(cues)),
-        "srt": (f"{slug}.srt", transcript.SRT_TYPE, transcript.render_srt(cues)),
-        "ssml": (f"{slug}.ssml", SSML_TYPE, render_ssml(script)),
+    chapters = chapters_json(
+        timeline.chapters,
+        title=tags.title,
+        author=tags.artist,
+        podcast_name=tags.album,
+        file_name=audio_name,
+    )
+    return {
+        "chapters": (CHAPTERS_TYPE, chapters),
+        "vtt": (transcript.VTT_TYPE, transcript.render_vtt(cues)),
+        "srt": (transcript.SRT_TYPE, transcript.render_srt(cues)),
+        "ssml": (SSML_TYPE, render_ssml(script)),
+        "transcript": (transcript.JSON_TYPE, transcript.render_json(cues)),
     }
-    if options.transcript_json:
-        documents["transcript"] = (
-            f"{slug}.transcript.json",
-            transcript.JSON_TYPE,
-            transcript.render_json(cues),
-        )
-    entries = {}
-    for key, (name, mime_type, text) in documents.items():
-        path = out_dir / name
-        _write_text(path, text)
-        entries[key] = FileEntry.of(path, mime_type)
-    return entries

@@ -49,15 +49,18 @@ class FileEntry:
     type: str
 
     @classmethod
-    def of(cls, path: Path, mime_type: str) -> FileEntry:
-        """Describe `path` from its contents (size and sha256, read in blocks)."""
+    def of(cls, path: Path, mime_type: str, *, name: str | None = None) -> FileEntry:
+        """Describe `path` from its contents (size and sha256, read in blocks).
+
+        `name` is the file's final name when `path` is still a temp file.
+        """
         digest = hashlib.sha256()
         size = 0
         with open(path, "rb") as handle:
             while block := handle.read(1 << 20):
                 digest.update(block)
                 size += len(block)
-        return cls(Path(path).name, size, digest.hexdigest(), mime_type)
+        return cls(name or Path(path).name, size, digest.hexdigest(), mime_type)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "bytes": self.bytes, "sha256": self.sha256, "type": self.type}
