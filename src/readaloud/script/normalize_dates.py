@@ -106,7 +106,9 @@ def _date(year: int, month: int, day: int, context: Context) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     words = _words(context)
-    return f"{MONTHS[month - 1]} {words.ordinal(day)}, {words.year(year)}"
+    if context.language in MONTH_FIRST:
+        return f"{MONTHS[month - 1]} {words.ordinal(day)}, {words.year(year)}"
+    return f"the {words.ordinal(day)} of {MONTHS[month - 1]}, {words.year(year)}"
 
 
 ISO_DATE = re.compile(r"(?<![\w.-])(?P<y>1\d{3}|20\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\w]|-\d)")
@@ -121,7 +123,7 @@ NUMERIC_DATE = re.compile(r"(?<![\w/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}
 
 def numeric_date(match: re.Match, context: Context) -> str | None:
     a, b = int(match["a"]), int(match["b"])
-    month, day = (a, b) if context.language.lower() in MONTH_FIRST else (b, a)
+    month, day = (a, b) if context.language in MONTH_FIRST else (b, a)
     if month > 12 >= day:
         month, day = day, month
     year = int(match["y"])

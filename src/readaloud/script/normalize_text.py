@@ -190,7 +190,8 @@ def symbol(match: re.Match, context: Context) -> str | None:
     text, start, end = context.text, match.start(), match.end()
     if kind == "slash":
         # "and/or" -> "and or"; "his/her" -> "his or her"
-        if text[max(0, start - 3) : start] == "and" or "or" not in words:
+        conjunction = words.get("and", "")
+        if "or" not in words or text[max(0, start - len(conjunction)) : start] == conjunction:
             return " "
         return f" {words['or']} "
     word = words.get(_SYMBOL_KEYS[kind])
