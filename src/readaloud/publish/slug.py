@@ -86,17 +86,16 @@ def _foreign_audio(path: Path) -> bool:
     """True when `path` exists and its encoder tag does not say readaloud made it."""
     if not path.exists():
         return False
-    from mutagen import File as MutagenFile
     from mutagen import MutagenError
+    from mutagen.id3 import ID3
+    from mutagen.mp4 import MP4
 
     try:
-        audio = MutagenFile(path)
+        if path.suffix == ".mp3":
+            frames = ID3(path).getall("TSSE")
+            encoder = str(frames[0].text[0]) if frames else ""
+        else:
+            encoder = str((MP4(path).tags or {}).get("\xa9too", [""])[0])
     except MutagenError:
         return True
-    tags = getattr(audio, "tags", None) or {}
-    for key in ("TSSE", "\xa9too"):
-        value = tags.get(key)
-        text = str(value.text[0] if hasattr(value, "text") else (value or [""])[0])
-        if text.startswith("readaloud"):
-            return False
-    return True
+    return not encoder.startswith("readaloud")
