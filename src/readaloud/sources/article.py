@@ -17,6 +17,7 @@ from readaloud.sources.text import parse_byline, parse_text
 
 logger = logging.getLogger(__name__)
 
+MIN_HTML_WORDS = 12
 META_FIELDS = ("title", "author", "date", "description", "image", "language", "site_name", "url")
 
 
@@ -57,14 +58,17 @@ def parse_article(raw: RawSource, *, extra_boilerplate: list[Path] | None = None
     blocks = structure.drop_redundant_figures(blocks)
     blocks = structure.drop_title_repeats(blocks, title)
     blocks, byline = structure.take_byline(blocks, parse_byline)
-    blocks = structure.mark_asides(blocks)
+    # FAQ first: "Q: ..." would otherwise read as a run-in label "Q".
     blocks = structure.build_faqs(blocks)
+    blocks = structure.mark_asides(blocks)
     if faq:
         cleaned = structure.clean_blocks([FAQ(items=faq)], rules, raw.kind)
         extra = cleaned[0].items if cleaned and isinstance(cleaned[0], FAQ) else []
         blocks = structure.merge_faq(blocks, extra, meta.get("language"))
     blocks = structure.drop_empty_sections(blocks)
-    if not structure.has_text(blocks):
+    # An extractor that finds no article falls back to menus ("Home Login"): ask for a real
+    # paragraph's worth of words from HTML.
+    if not structure.has_text(blocks, MIN_HTML_WORDS if raw.kind == "html" else 1):
         raise InputError(
             f"{raw.name} has no article text that readaloud could find. "
             "Check that it is the article page itself, not an index or a login page."

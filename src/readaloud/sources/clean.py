@@ -157,8 +157,8 @@ def tidy_spaces(text: str) -> str:
 
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter unless the word is a deliberate mixed-case one (iPhone)."""
-    match = re.search(r"[^\W\d_]", text)
-    if not match:
+    match = re.search(r"[^\W_]", text)
+    if not match or match.group(0).isdigit():
         return text
     start = match.start()
     word = re.match(r"[\w'-]+", text[start:])

@@ -58,8 +58,9 @@ def _plausible(text: str) -> bool:
 
 
 def decode_bytes(data: bytes, *, header_charset: str | None = None, name: str = "input") -> str:
-    """Decode `data` to text: BOM, then the in-document declaration, then the HTTP header charset,
-    then strict UTF-8, then statistical detection (charset-normalizer; cp1252 is common).
+    """Decode `data` to text: BOM, then strict UTF-8, then the in-document declaration (HTML meta,
+    XML declaration), then the HTTP header charset, then statistical detection
+    (charset-normalizer, preferring cp1252 on a tie).
 
     Raises InputError when nothing gives plausible text.
     """
@@ -72,7 +73,9 @@ def decode_bytes(data: bytes, *, header_charset: str | None = None, name: str = 
                     f"{name} starts with a {codec} byte-order mark but is not valid {codec}. "
                     "Re-save it as UTF-8."
                 ) from exc
-    candidates = [_codec(declared_charset(data)), _codec(header_charset), "utf-8"]
+    # Strict UTF-8 first: legacy text that happens to be valid UTF-8 is vanishingly rare, while
+    # servers and templates that declare latin-1 for UTF-8 pages are common.
+    candidates = ["utf-8", _codec(declared_charset(data)), _codec(header_charset)]
     for codec in dict.fromkeys(c for c in candidates if c):
         try:
             text = data.decode(codec)
@@ -81,14 +84,21 @@ def decode_bytes(data: bytes, *, header_charset: str | None = None, name: str = 
             continue
         if _plausible(text):
             return text
-    best = from_bytes(data[:2_000_000]).best()
+    sample = data[:2_000_000]
+    best = from_bytes(sample).best()
     if best is not None and best.encoding:
+        encoding = best.encoding
+        # Short Western samples fit several code pages equally well; cp1252 is by far the
+        # most common of them, so it wins a tie.
+        western = from_bytes(sample, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos + 0.01:
+            encoding = "cp1252"
         try:
-            text = data.decode(best.encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             text = ""
         if text and _plausible(text):
-            logger.info("%s decoded as %s (detected)", name, best.encoding)
+            logger.info("%s decoded as %s (detected)", name, encoding)
             return text
     try:
         text = data.decode("cp1252")

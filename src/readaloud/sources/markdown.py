@@ -81,7 +81,8 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         else:
             data = tomllib.loads(match.group("tbody"))
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        logger.warning("ignoring unreadable front matter: %s", exc)
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        logger.warning("ignoring unreadable front matter: %s", first_line)
         return {}, text[match.end() :]
     if not isinstance(data, dict):
         return {}, text[match.end() :]

@@ -11,7 +11,6 @@ from readaloud.document import (
     QA,
     Block,
     Callout,
-    Code,
     Figure,
     Heading,
     ListBlock,
@@ -415,10 +414,11 @@ def drop_title_repeats(blocks: list[Block], title: str) -> list[Block]:
     ]
 
 
-def has_text(blocks: list[Block]) -> bool:
-    """True when the blocks hold something to read (not only headings, code or images)."""
-    return any(
-        isinstance(b, Paragraph | ListBlock | Table | FAQ | Quote | Callout)
-        for b in blocks
-        if not isinstance(b, Code)
-    )
+def word_count(blocks: list[Block]) -> int:
+    """Words in the readable blocks (code, images and headings not counted)."""
+    return sum(len(t.split()) for b in blocks for t in block_texts(b))
+
+
+def has_text(blocks: list[Block], min_words: int = 1) -> bool:
+    """True when the blocks hold at least `min_words` words of readable text."""
+    return word_count(blocks) >= min_words

@@ -47,7 +47,7 @@ def split_delimited(line: str) -> tuple[str, list[str]] | None:
     stripped = line.strip()
     if "\t" in stripped:
         return "tab", [c.strip() for c in re.split(r"\t+", stripped)]
-    if stripped.count("|") >= 1 and (stripped.startswith("|") or stripped.count("|") >= 2):
+    if "|" in stripped:
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         return "pipe", cells
     if _MULTISPACE_RE.search(stripped):
