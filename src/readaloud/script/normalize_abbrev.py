@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .normalize_engine import Change, Context, Rule, ends_sentence, language_table, trie_pattern
-from .normalize_numbers import _words
+from .normalize_numbers import number_words
 
 VOWELS = set("AEIOU")
 # Consonant pairs that can start an English syllable, for the "can it be said as a word" test.
@@ -231,8 +231,10 @@ def roman(match: re.Match, context: Context) -> list[Change] | None:
     value = roman_value(numeral)
     if value is None:
         return None
-    words = _words(context)
+    words = number_words(context)
     span = match.span("num")
+    if match["prev"].endswith(".") and previous.casefold() not in data.cardinal:
+        return None  # "said Paul. I think": a sentence ended; only "Vol. III" keeps going
     if previous.casefold() in data.cardinal:
         spoken = words.cardinal(value).title()
         return [Change(*span, spoken, "roman")]

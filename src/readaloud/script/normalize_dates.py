@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from .normalize_engine import Change, Context, Rule, ends_sentence
-from .normalize_numbers import _words
+from .normalize_numbers import number_words
 
 MONTHS = [
     "January",
@@ -63,7 +63,7 @@ def month_day(match: re.Match, context: Context) -> list[Change] | None:
     day = int(match["day"])
     if not 1 <= day <= 31:
         return None
-    words = _words(context)
+    words = number_words(context)
     changes = []
     month = match["month"]
     full = MONTHS[month_number(month) - 1]
@@ -92,7 +92,7 @@ def day_month(match: re.Match, context: Context) -> str | None:
     day = int(match["day"])
     if not 1 <= day <= 31:
         return None
-    words = _words(context)
+    words = number_words(context)
     month = MONTHS[month_number(match["month"]) - 1]
     preceding = context.text[max(0, match.start() - 4) : match.start()].lower()
     the = "" if preceding.endswith("the ") else "the "  # "the 4th of July"
@@ -105,7 +105,7 @@ def day_month(match: re.Match, context: Context) -> str | None:
 def _date(year: int, month: int, day: int, context: Context) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    words = _words(context)
+    words = number_words(context)
     if context.language in MONTH_FIRST:
         return f"{MONTHS[month - 1]} {words.ordinal(day)}, {words.year(year)}"
     return f"the {words.ordinal(day)} of {MONTHS[month - 1]}, {words.year(year)}"
@@ -163,7 +163,7 @@ def clock(match: re.Match, context: Context) -> str | None:
     hour, minute = int(match["h"]), int(match["m"])
     if hour > 24 or minute > 59:
         return None
-    words = _words(context)
+    words = number_words(context)
     if minute == 0:
         spoken = words.cardinal(hour) + ("" if match["ampm"] else " o'clock")
         if hour > 12 and not match["ampm"]:
@@ -181,7 +181,7 @@ def hour_ampm(match: re.Match, context: Context) -> str | None:
     hour = int(match["h"])
     if not 1 <= hour <= 12:
         return None
-    return _words(context).cardinal(hour) + _ampm(match, context)
+    return number_words(context).cardinal(hour) + _ampm(match, context)
 
 
 @cache

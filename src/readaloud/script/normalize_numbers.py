@@ -72,7 +72,7 @@ UNICODE_FRACTIONS = {
 SPECIAL_FRACTIONS = {"24/7": "twenty-four seven", "9/11": "nine eleven", "50/50": "fifty-fifty"}
 
 
-def _words(context: Context) -> Words:
+def number_words(context: Context) -> Words:
     return _words_for(context.language)
 
 
@@ -121,7 +121,7 @@ def phone(match: re.Match, context: Context) -> str | None:
     text = match.group()
     if re.fullmatch(r"[01]\d\d-\d{4}", text):
         return None  # "100-1000" is a range, not a local phone number
-    words = _words(context)
+    words = number_words(context)
     groups = re.findall(r"\d+", text)
     spoken = ", ".join(words.digits(g) for g in groups)
     return ("plus " + spoken) if text.startswith("+") else spoken
@@ -138,7 +138,7 @@ MONEY = re.compile(
 
 
 def money(match: re.Match, context: Context) -> str:
-    words = _words(context)
+    words = number_words(context)
     one, many, sub_one, sub_many = CURRENCIES[match["cur"]]
     prefix = CURRENCY_PREFIXES.get(match["pre"] or "", "")
     scale = SCALES.get(match["scale"] or match["wscale"] or "", "")
@@ -183,7 +183,7 @@ def range_pattern(language: str) -> re.Pattern:
 
 
 def number_range(match: re.Match, context: Context) -> str | None:
-    words = _words(context)
+    words = number_words(context)
     a, b = match["a"], match["b"]
     if "." not in a + b and _is_year(a) and not (match["pct"] or match["unit"]):
         if _is_year(b) and int(b) > int(a):
@@ -202,7 +202,7 @@ PERCENT = re.compile(rf"(?<![\w.,])(?P<sign>(?<!\w)[-−+])?(?P<num>{NUM})\s?%")
 
 
 def percent(match: re.Match, context: Context) -> str:
-    return f"{_sign(match['sign'])}{_words(context).decimal(match['num'])} percent"
+    return f"{_sign(match['sign'])}{number_words(context).decimal(match['num'])} percent"
 
 
 FRACTION = re.compile(
@@ -232,25 +232,19 @@ def _mixed(whole: str | None, n: int, d: int, words: Words) -> str:
 
 
 def fraction(match: re.Match, context: Context) -> str | list[Change] | None:
-    text = match.group()
-    words = _words(context)
     core = f"{match['n']}/{match['d']}"
+    if core in SPECIAL_FRACTIONS:
+        # "24/7" is a fixed phrase: a number before it ("open 7 24/7") stays its own
+        return [Change(match.start("n"), match.end(), SPECIAL_FRACTIONS[core], "number.fraction")]
     n, d = int(match["n"]), int(match["d"])
-    if core in SPECIAL_FRACTIONS or not (0 < n < d <= 16):
-        if core not in SPECIAL_FRACTIONS:
-            return None
-        spoken = SPECIAL_FRACTIONS[core]
-        if match["whole"]:
-            start = match.start("n")
-            return [Change(start, match.end(), spoken, "number.fraction")]
-        return spoken
-    del text
-    return _mixed(match["whole"], n, d, words)
+    if not 0 < n < d <= 16:
+        return None  # "5/3", "3/24": more likely a date, a score or a ratio
+    return _mixed(match["whole"], n, d, number_words(context))
 
 
 def unicode_fraction(match: re.Match, context: Context) -> str:
     n, d = UNICODE_FRACTIONS[match["frac"]]
-    return _mixed(match["whole"], n, d, _words(context))
+    return _mixed(match["whole"], n, d, number_words(context))
 
 
 # --- decades, ordinals, units, years, digits, cardinals ----------------------------------
@@ -259,7 +253,7 @@ DECADE = re.compile(r"(?<![\w'’])(?P<apos>['’])?(?P<n>1\d\d0|20\d0|[1-9]0)s(
 
 
 def decade(match: re.Match, context: Context) -> str | None:
-    words = _words(context)
+    words = number_words(context)
     n = match["n"]
     if len(n) == 2:
         return plural_year_words(words.cardinal(n))
@@ -274,7 +268,7 @@ ORDINAL = re.compile(
 
 
 def ordinal(match: re.Match, context: Context) -> str:
-    return _words(context).ordinal(match["n"])
+    return number_words(context).ordinal(match["n"])
 
 
 @cache
@@ -286,7 +280,7 @@ def units_pattern(language: str) -> re.Pattern:
 
 
 def units(match: re.Match, context: Context) -> str:
-    words = _words(context).decimal(match["num"])
+    words = number_words(context).decimal(match["num"])
     return _sign(match["sign"]) + say_unit(words, match["num"], match["unit"], context.language)
 
 
@@ -300,21 +294,21 @@ YEAR = re.compile(
 
 
 def year(match: re.Match, context: Context) -> str:
-    return _words(context).year(match["n"])
+    return number_words(context).year(match["n"])
 
 
 DIGITS = re.compile(r"(?<![\w.,])(?P<n>0\d+|\d{7,})(?![\w]|[.,]\d)")
 
 
 def digits(match: re.Match, context: Context) -> str:
-    return _words(context).digits(match["n"])
+    return number_words(context).digits(match["n"])
 
 
 CARDINAL = re.compile(rf"(?<![\w.,])(?P<sign>(?<![\w])[-−+])?(?P<num>{NUM}){RIGHT}")
 
 
 def cardinal(match: re.Match, context: Context) -> str:
-    return _sign(match["sign"]) + _words(context).decimal(match["num"])
+    return _sign(match["sign"]) + number_words(context).decimal(match["num"])
 
 
 def english_number_rules(language: str) -> list[Rule]:
