@@ -142,3 +142,29 @@ def test_footnote_markers_and_image_alt():
 def test_html_without_article_text():
     with pytest.raises(InputError, match="no article text"):
         load_article(str(FIXTURES / "no-article.html"))
+
+
+def test_jsonld_faq_replaces_orphan_answers():
+    body = (
+        "<article><h1>Paint</h1><p>Painting a wall well takes patience and a good brush, and "
+        "the result lasts for years if the surface is prepared with care.</p>"
+        "<h2>FAQ</h2><p>Two coats are usually enough.</p></article>"
+    )
+    head = (
+        '<script type="application/ld+json">{"@type": "FAQPage", "mainEntity": '
+        '[{"@type": "Question", "name": "How many coats do I need?", "acceptedAnswer": '
+        '{"text": "Two coats are usually enough."}}]}</script>'
+    )
+    article = html_article(body, head)
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading", "faq"]
+    assert article.blocks[2].items[0].question == "How many coats do I need?"
+
+
+def test_layout_tables_are_marked():
+    body = (
+        "<article><p>An article about a single thing that matters a great deal to the people "
+        "who read this site every single day.</p><table><tr><td>Left column text</td>"
+        "<td>Right column text</td></tr></table></article>"
+    )
+    table = next(b for b in html_article(body).blocks if isinstance(b, Table))
+    assert table.layout

@@ -200,3 +200,26 @@ def test_hard_wrapped_paragraphs_are_joined():
 def test_text_without_article_is_refused():
     with pytest.raises(InputError):
         text_article("Leave a Comment\n\nAdblock Detected\n")
+
+
+def test_byline_date_and_sentence_first_line():
+    article = text_article(
+        "Harbour Lights Return\n\nBy Jane Doe, Staff Writer\n\nMarch 3, 2024\n\n"
+        "The harbour lights were switched on again last night after a long repair.\n"
+    )
+    assert (article.title, article.author, article.date) == (
+        "Harbour Lights Return",
+        "Jane Doe",
+        "2024-03-03",
+    )
+    no_title = text_article("This text starts with a sentence.\n\nAnd goes on here.\n")
+    assert no_title.title == ""
+    assert [b.text for b in no_title.blocks][0] == "This text starts with a sentence."
+
+
+def test_hash_headings_in_plain_text():
+    article = text_article("Notes\n\n# Part One\n\nSome words here.\n\n### Detail\n\nMore words.\n")
+    assert [(b.text, b.level) for b in article.blocks if isinstance(b, Heading)] == [
+        ("Part One", 2),
+        ("Detail", 3),
+    ]

@@ -114,7 +114,11 @@ class Cleaner:
             if not items:
                 return Paragraph(text=grid[0][0])
             return ListBlock(items=[grid[0][0], *items] if grid[0][0] else items)
-        return dataclasses.replace(table, header=grid[0], rows=grid[1:], caption=caption or None)
+        # One row, or prose-length cells: the table arranges text on the page, it holds no data.
+        layout = table.layout or len(grid) == 1 or any(len(c.split()) > 60 for r in grid for c in r)
+        return dataclasses.replace(
+            table, header=grid[0], rows=grid[1:], caption=caption or None, layout=layout
+        )
 
 
 def clean_blocks(blocks: list[Block], rules: BoilerplateRules, kind: str) -> list[Block]:
@@ -376,6 +380,9 @@ def merge_faq(blocks: list[Block], items: list[QA], language: str | None) -> lis
             missing.append(item)
     if not missing:
         return blocks
+    # Answers the extractor kept without their questions would otherwise be read twice.
+    answers = {key(item.answer) for item in missing}
+    blocks = [b for b in blocks if not (isinstance(b, Paragraph) and key(b.text) in answers)]
     faq = FAQ(items=missing)
     # An FAQ heading the extractor kept without its content gets the items under it.
     for index, block in enumerate(blocks):

@@ -20,6 +20,7 @@ _BULLET_RE = re.compile(
     r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2219\u00b7\u25cb\u25a0\u25a1\u27a2\u25ba\u25b8\u2013*-]"
     r"|(?P<num>\d{1,3})[.)])\s+(?P<text>\S.*)$"
 )
+_ATX_RE = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*$")
 _TERMINAL = (".", "!", ",", ";", ":", '."', ".'", '!"')
 MAX_HEADING_WORDS = 14
 MAX_HEADING_CHARS = 120
@@ -167,6 +168,9 @@ def _classify(lines: list[str], context: str) -> list[Block]:
         return qa
     if len(lines) == 1:
         line = lines[0].strip()
+        atx = _ATX_RE.match(line)
+        if atx:
+            return [Heading(text=atx.group(2), level=max(2, len(atx.group(1))))]
         return [Heading(text=line, level=2) if is_heading_line(line) else Paragraph(text=line)]
     first, rest = lines[0].strip(), lines[1:]
     if is_heading_line(first) and rest and rest[0].strip()[:1].isupper():
@@ -196,6 +200,7 @@ def parse_text(text: str, rules: BoilerplateRules) -> ParsedText:
         first = groups[0][0].strip()
         if (
             len(first.split()) <= MAX_TITLE_WORDS
+            and not first.endswith((".", ",", ";"))
             and not is_bulleted(first)
             and parse_byline(first) is None
         ):
