@@ -175,6 +175,9 @@ class PiperEngine(Engine):
     def synthesize(self, text: str, preset: VoicePreset) -> PCM:
         from piper import SynthesisConfig
 
+        if not text.strip():
+            raise EngineError("Piper was given an empty utterance.")
+
         pool = self._pool(preset)
         voice = pool.acquire()
         try:

@@ -44,6 +44,7 @@ def unregister_engine(name: str) -> None:
     with _lock:
         _factories.pop(name, None)
         _instances.pop(name, None)
+        _broken.pop(name, None)
 
 
 def _load_reference(ref: str) -> Callable[[], Engine]:
