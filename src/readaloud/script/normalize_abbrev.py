@@ -31,9 +31,17 @@ def roman_value(text: str) -> int | None:
     return total
 
 
-def spell(letters: str) -> str:
-    """ "DPRK" -> "D.P.R.K": Piper then says each letter name (see acronyms.toml)."""
-    return ".".join(c.upper() for c in letters if c.isalnum())
+def spell(letters: str, suffix: bool = False) -> str:
+    """Spell "DPRK" as "D.P.R.K": Piper then says each letter name (see acronyms.toml).
+
+    With an "'s" or plural "s" after two letters, the dotted form is misread ("E.U's" ->
+    "E dot U's"), so those are spaced instead: "E U's".
+    """
+    chars = [c.upper() for c in letters if c.isalnum()]
+    return (" " if suffix and len(chars) == 2 else ".").join(chars)
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 # --- abbreviations ---------------------------------------------------------------------------
@@ -151,7 +159,7 @@ DOTTED = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}(?:[A-Za-z](?![\w.]))?")
 
 
 def dotted(match: re.Match, context: Context) -> str:
-    spoken = spell(match.group())
+    spoken = spell(match.group(), bool(_POSSESSIVE.match(context.text, match.end())))
     if match.group().endswith(".") and ends_sentence(context.text, match.end(), context.language):
         spoken += "."
     return spoken
@@ -187,7 +195,8 @@ def capitals(match: re.Match, context: Context) -> str | None:
         or (set(word) <= set("IVXLC") and roman_value(word))
     ):
         return None
-    return spell(word) + ("'s" if plural else "")
+    suffix = bool(plural) or bool(_POSSESSIVE.match(context.text, match.end()))
+    return spell(word, suffix) + ("'s" if plural else "")
 
 
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s+)*[A-Z]\.(?=\s+[A-Z][a-z])")
