@@ -1,6 +1,7 @@
 """Listen-check the whole case table through the default voice's own phonemizer (espeak-ng
 inside Piper): what we write must be said as one sentence, with no "dot" read out."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,13 +28,13 @@ def voice():
 
 def test_every_case_is_one_sentence_without_dots(voice):
     problems = []
-    for category, text, _ in CASES:
+    for _category, text, _expected in CASES:
         said = spoken(text, "en", builtin_lexicon())
         sentences = ["".join(s) for s in voice.phonemize(said)]
         if text.startswith("flux.The") or len(split_sentences(text)) > 1:
             continue  # two sentences in the source: two sentences spoken
         if len(sentences) != 1:
             problems.append(f"{text!r} -> {said!r}: {len(sentences)} sentences")
-        elif DOT in sentences[0] and category not in ("url", "email"):
+        elif DOT in sentences[0] and not re.search(r"\w\.\w", text):  # "example.com"
             problems.append(f"{text!r} -> {said!r}: says 'dot'")
     assert not problems, "\n".join(problems)

@@ -165,6 +165,7 @@ SYMBOLS = re.compile(
     r"|(?P<section>§+(?=\s?\d))"
     r"|(?P<slash>/(?<=[a-z]/)(?=[a-z]))"
 )
+_WORD_SLASH_WORD = re.compile(r"[A-Za-z]+/[A-Za-z]+")
 _SYMBOL_KEYS = {
     "amp": "and",
     "number": "number",
@@ -189,7 +190,11 @@ def symbol(match: re.Match, context: Context) -> str | None:
     kind = match.lastgroup
     text, start, end = context.text, match.start(), match.end()
     if kind == "slash":
-        # "and/or" -> "and or"; "his/her" -> "his or her"
+        # "and/or" -> "and or"; "his/her" -> "his or her"; but "src/lib.rs" is a path
+        token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+        token_end = min(i for i in (text.find(" ", end), text.find("\n", end), len(text)) if i >= 0)
+        if not _WORD_SLASH_WORD.fullmatch(text[token_start:token_end].strip(_TRAILING + "(\"'“‘")):
+            return None
         conjunction = words.get("and", "")
         if "or" not in words or text[max(0, start - len(conjunction)) : start] == conjunction:
             return " "
@@ -217,16 +222,27 @@ def _next_char(text: str, index: int) -> str:
     return text[index] if index < len(text) else ""
 
 
-def dash(match: re.Match, context: Context) -> str:
+def _previous_char(text: str, index: int) -> str:
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return text[index - 1] if index > 0 else ""
+
+
+def dash(match: re.Match, context: Context) -> str | None:
     text, start, end = context.text, match.start(), match.end()
-    if not text[:start].strip() or _next_char(text, end) in _PUNCTUATION:
+    glued_after = end < len(text) and text[end].isalnum()
+    written = match.group()
+    opens_word = written[0].isspace() or start == 0 or text[start - 1] in " \t\n\"'`(["
+    if written.lstrip() == "--" and glued_after and opens_word:
+        return None  # "--cfg": a command-line flag, not a dash
+    if not _previous_char(text, start) or _next_char(text, end) in _PUNCTUATION:
         return ""  # a dash that opens the text or stands before punctuation is no pause
     return ", "
 
 
 def ellipsis(match: re.Match, context: Context) -> str:
     following = _next_char(context.text, match.end())
-    if not context.text[: match.start()].strip():
+    if not _previous_char(context.text, match.start()):
         return ""
     if following == "" or following.isupper() or following in '"”’':
         return "."
@@ -242,8 +258,8 @@ def aside(match: re.Match, context: Context) -> list[Change] | None:
     opening_space = text[start_open:end_open][:-1]
     if start_open > 0 and not opening_space and text[start_open - 1].isalnum():
         return None  # "function(x)": glued to a word
-    preceding = text[:start_open].rstrip()
-    open_spoken = "" if not preceding or preceding[-1] in _PUNCTUATION + "(" else ", "
+    preceding = _previous_char(text, start_open)
+    open_spoken = "" if not preceding or preceding in _PUNCTUATION + "(" else ", "
     following = _next_char(text, match.end())
     close_spoken = "" if following == "" or following in _PUNCTUATION + ")]" else ","
     return [
