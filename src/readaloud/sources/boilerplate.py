@@ -38,9 +38,15 @@ class BoilerplateRules:
         line = " ".join(text.split())
         if not line:
             return False
-        if any(p.fullmatch(line) for p in self.drop_lines):
+        if self._drop_any.fullmatch(line):
             return True
         return self.is_breadcrumb(line)
+
+    @functools.cached_property
+    def _drop_any(self) -> re.Pattern[str]:
+        # One alternation is several times faster than trying each pattern in turn.
+        joined = "|".join(f"(?:{p.pattern})" for p in self.drop_lines) or "(?!)"
+        return re.compile(joined, _FLAGS)
 
     def is_dropped_section(self, heading: str) -> bool:
         """True for a heading whose whole section is page furniture ("References")."""

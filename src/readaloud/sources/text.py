@@ -7,14 +7,21 @@ between table rows. Later passes (structure.py) find FAQ, callouts and labels in
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from readaloud.document import Block, Heading, ListBlock, Paragraph
 from readaloud.sources import cues
 from readaloud.sources.boilerplate import BoilerplateRules
 from readaloud.sources.clean import normalize_characters
-from readaloud.sources.text_tables import delimited_table, infer_table
+from readaloud.sources.text_tables import (
+    DocumentPhrases,
+    delimited_table,
+    infer_table,
+    looks_like_header,
+)
 
 _BULLET_RE = re.compile(
     r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\u2023\u2219\u00b7\u25cb\u25a0\u25a1\u27a2\u25ba\u25b8\u2013*-]"
@@ -153,10 +160,14 @@ def _qa_paragraphs(lines: list[str]) -> list[Block] | None:
     return [Paragraph(text=_join(p)) for p in paragraphs]
 
 
-def _classify(lines: list[str], context: str) -> list[Block]:
+def _classify(lines: list[str], context: Callable[[], DocumentPhrases]) -> list[Block]:
     """Blocks for one group of consecutive non-blank lines."""
     if len(lines) >= 2:
-        table = delimited_table(lines) or infer_table(lines, context)
+        table = delimited_table(lines) or (
+            infer_table(lines, context())
+            if len(lines) >= 3 and looks_like_header(lines[0])
+            else None
+        )
         if table is not None:
             return [table]
     if all(_BULLET_RE.match(ln) for ln in lines[:1]):
@@ -223,9 +234,10 @@ def parse_text(text: str, rules: BoilerplateRules) -> ParsedText:
         if remaining:
             kept.append(remaining)
     blocks: list[Block] = []
-    for position, group in enumerate(kept):
-        # Context for table inference: the article without this group.
-        context = "\n".join("\n".join(g) for i, g in enumerate(kept) if i != position)
+    # The whole article, normalised once and only if a table needs it, tells which word pairs
+    # belong together when a table's cell boundaries are lost.
+    context = functools.cache(lambda: DocumentPhrases("\n".join("\n".join(g) for g in kept)))
+    for group in kept:
         blocks.extend(_classify(group, context))
     return ParsedText(blocks=blocks, meta=meta)
 

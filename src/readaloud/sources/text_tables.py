@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 
 from readaloud.document import Table
 
@@ -79,6 +78,11 @@ def _is_cap(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit()
 
 
+def looks_like_header(line: str) -> bool:
+    """A cheap test: could `line` be the header row of a single-space table?"""
+    return _header_words(line) is not None
+
+
 def _header_words(line: str) -> list[str] | None:
     words = line.split()
     if not 2 <= len(words) <= MAX_HEADER_WORDS or line.rstrip().endswith(_TERMINAL):
@@ -90,21 +94,34 @@ def _header_words(line: str) -> list[str] | None:
     return words
 
 
-@dataclass
+def _normalize(text: str) -> str:
+    return " " + " ".join(re.findall(r"[\w'-]+", text.lower())) + " "
+
+
+class DocumentPhrases:
+    """The article's text, normalised once, for asking whether it uses a phrase."""
+
+    def __init__(self, text: str) -> None:
+        self.text = _normalize(text)
+
+    def count(self, phrase: str) -> int:
+        key = _normalize(phrase)
+        return self.text.count(key) if key.strip() else 0
+
+
 class _Context:
-    """Phrase counts of the surrounding article, for scoring cell splits."""
+    """Phrase use outside the table being split (the table's own lines do not count)."""
 
-    text: str
-
-    def __post_init__(self) -> None:
-        self.text = " " + " ".join(re.findall(r"[\w'-]+", self.text.lower())) + " "
+    def __init__(self, document: DocumentPhrases, table_lines: list[str]) -> None:
+        self.document = document
+        self.table = DocumentPhrases("\n".join(table_lines))
         self._cache: dict[str, bool] = {}
 
     def has(self, phrase: str) -> bool:
-        key = " " + " ".join(re.findall(r"[\w'-]+", phrase.lower())) + " "
-        if key not in self._cache:
-            self._cache[key] = key.strip() != "" and key in self.text
-        return self._cache[key]
+        if phrase not in self._cache:
+            outside = self.document.count(phrase) - self.table.count(phrase)
+            self._cache[phrase] = outside > 0
+        return self._cache[phrase]
 
 
 def _cells_ok(cells: list[list[str]]) -> bool:
@@ -167,7 +184,7 @@ def _row_parts(line: str) -> tuple[list[str], list[str]] | None:
     return prefix, tail
 
 
-def infer_table(lines: list[str], context: str) -> Table | None:
+def infer_table(lines: list[str], document: DocumentPhrases | str) -> Table | None:
     """Recover a single-space-separated table: a Title-Case header line and >= 2 rows."""
     if len(lines) < 3:
         return None
@@ -177,7 +194,9 @@ def infer_table(lines: list[str], context: str) -> Table | None:
     rows = [_row_parts(line) for line in lines[1:]]
     if any(r is None for r in rows):
         return None
-    ctx = _Context(context)
+    if isinstance(document, str):
+        document = DocumentPhrases(document)
+    ctx = _Context(document, lines)
     best: tuple[float, Table] | None = None
     for columns in range(2, min(len(header), MAX_COLUMNS) + 1):
         total = 0.0
