@@ -223,3 +223,29 @@ def test_hash_headings_in_plain_text():
         ("Part One", 2),
         ("Detail", 3),
     ]
+
+
+def test_hard_wrapped_article_fixture():
+    fixture = Path(__file__).parent / "fixtures" / "sources" / "wrapped.txt"
+    article = load_article(str(fixture))
+    assert (article.title, article.author, article.date) == (
+        "The Lighthouse Keeper's Year",
+        "Tom Harris",
+        "2023-01-12",
+    )
+    kinds = [b.kind for b in article.blocks]
+    assert kinds == [
+        "paragraph",
+        "heading",
+        "paragraph",
+        "heading",
+        "list",
+        "table",
+        "callout",
+        "paragraph",
+    ]
+    table = next(b for b in article.blocks if isinstance(b, Table))
+    assert table.header == ["Month", "Ships logged", "Storms"]
+    assert table.rows == [["January", "42", "6"], ["February", "37", "4"]]
+    # The closing question is text, not an empty section.
+    assert article.blocks[-1].text == "Did you know the lens weighs more than two tons?"

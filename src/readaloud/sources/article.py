@@ -65,7 +65,7 @@ def parse_article(raw: RawSource, *, extra_boilerplate: list[Path] | None = None
         cleaned = structure.clean_blocks([FAQ(items=faq)], rules, raw.kind)
         extra = cleaned[0].items if cleaned and isinstance(cleaned[0], FAQ) else []
         blocks = structure.merge_faq(blocks, extra, meta.get("language"))
-    blocks = structure.drop_empty_sections(blocks)
+    blocks = structure.drop_empty_sections(blocks, last_is_text=raw.kind == "text")
     # An extractor that finds no article falls back to menus ("Home Login"): ask for a real
     # paragraph's worth of words from HTML.
     if not structure.has_text(blocks, MIN_HTML_WORDS if raw.kind == "html" else 1):

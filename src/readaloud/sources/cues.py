@@ -69,6 +69,12 @@ BYLINE_RE = re.compile(
     r"(?:\s*(?:[-\u2013\u2014|,/]|\bon\b|\bupdated\b).*)?$",
     re.I,
 )
+# "Posted on 12 January 2023 by Tom Harris": a dated post line that names its author at the end.
+POSTED_BY_RE = re.compile(
+    r"^(?:posted|published|written|updated|veröffentlicht)\b.{0,60}?\b(?:by|von)\s+"
+    r"(?P<name>[^\W\d_][\w.'\-]*(?:\s+(?:[^\W\d_][\w.'\-]*|&|and|und)){0,5})\s*$",
+    re.I,
+)
 AUTHOR_LINE_RE = re.compile(r"^(?:author|autor|auteur)\s*:\s*(?P<name>.{2,80})$", re.I)
 
 # A run-in label before a colon: 1-6 capitalised words (small joiners allowed inside).

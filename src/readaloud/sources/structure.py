@@ -321,12 +321,19 @@ def build_faqs(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def drop_empty_sections(blocks: list[Block]) -> list[Block]:
-    """Drop headings with nothing under them before the next heading of the same or higher rank."""
+def drop_empty_sections(blocks: list[Block], *, last_is_text: bool = False) -> list[Block]:
+    """Drop headings with nothing under them before the next heading of the same or higher rank.
+
+    With `last_is_text` (scraped text) a heading-like last line is the article's closing line
+    ("Did you know the lens weighs two tons?"), kept as a paragraph.
+    """
     out: list[Block] = []
     for index, block in enumerate(blocks):
         if isinstance(block, Heading):
             nxt = blocks[index + 1] if index + 1 < len(blocks) else None
+            if nxt is None and last_is_text:
+                out.append(Paragraph(text=block.text))
+                continue
             if nxt is None or (isinstance(nxt, Heading) and nxt.level <= block.level):
                 continue
         out.append(block)

@@ -84,7 +84,11 @@ def parse_byline(line: str) -> str | None:
     text = line.strip()
     if len(text.split()) > 14:
         return None
-    match = cues.BYLINE_RE.match(text) or cues.AUTHOR_LINE_RE.match(text)
+    match = (
+        cues.BYLINE_RE.match(text)
+        or cues.POSTED_BY_RE.match(text)
+        or cues.AUTHOR_LINE_RE.match(text)
+    )
     if not match:
         return None
     name = match.group("name").strip(" .,")
@@ -224,12 +228,16 @@ def parse_text(text: str, rules: BoilerplateRules) -> ParsedText:
         for line in group:
             if title_key and _key(line) == title_key:
                 continue  # the title repeated (scrapers often catch it twice)
-            if index < 5 and "author" not in meta and (name := parse_byline(line)):
-                meta["author"] = name
-                continue
-            if index < 5 and "date" not in meta and (date := parse_date(line)):
-                meta["date"] = date
-                continue
+            if index < 5:
+                # One line may give both: "Posted on 12 January 2023 by Tom Harris".
+                name = None if "author" in meta else parse_byline(line)
+                date = None if "date" in meta else parse_date(line)
+                if name:
+                    meta["author"] = name
+                if date:
+                    meta["date"] = date
+                if name or date:
+                    continue
             remaining.append(line)
         if remaining:
             kept.append(remaining)
