@@ -138,3 +138,15 @@ def test_title_from_first_heading_without_front_matter():
     article = md_article("# The Real Title\n\nBody text of the article goes here.\n")
     assert article.title == "The Real Title"
     assert [b.kind for b in article.blocks] == ["paragraph"]
+
+
+def test_details_blocks_in_markdown_are_faq():
+    text = (
+        "# Help\n\nHow to get the most out of the app, in a few short answers.\n\n"
+        "<details>\n<summary>Is there a dark mode?</summary>\n\nYes, in Settings.\n\n</details>\n\n"
+        "<details><summary>Can I export my data?</summary><p>Yes, as CSV.</p></details>\n"
+    )
+    faqs = [b for b in md_article(text).blocks if isinstance(b, FAQ)]
+    questions = [i.question for f in faqs for i in f.items]
+    assert "Can I export my data?" in questions
+    assert all("<" not in q for q in questions)

@@ -17,6 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
 from readaloud.document import (
+    FAQ,
     Block,
     Callout,
     Code,
@@ -27,6 +28,7 @@ from readaloud.document import (
     Quote,
     Table,
 )
+from readaloud.sources.faq_html import details_faq, html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -137,19 +139,6 @@ def domain_of(url: str) -> str:
 def replace_bare_urls(text: str) -> str:
     """Replace raw URLs in running text by their domain."""
     return _URL_RE.sub(lambda m: domain_of(m.group(0)), text)
-
-
-def html_to_text(fragment: str) -> str:
-    """The visible text of an HTML fragment."""
-    if not fragment.strip():
-        return ""
-    try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml raises several types on junk; the text is then simply empty.
-        return ""
-    for bad in root.xpath(".//script|.//style|.//noscript"):
-        bad.drop_tree()
-    return " ".join(root.text_content().split())
 
 
 def inline_text(node: SyntaxTreeNode) -> str:
@@ -306,6 +295,20 @@ def _table(node: SyntaxTreeNode) -> Table | None:
     return Table(header=header, rows=rows)
 
 
+def _html_block(fragment: str) -> Block | None:
+    """Raw HTML inside Markdown: <details> accordions as FAQ, anything else as its text."""
+    if "<details" in fragment.lower():
+        try:
+            tree = lxml_html.fragment_fromstring(fragment, create_parent="div")
+        except Exception:  # lxml raises several types on junk; fall back to the text
+            tree = None
+        items = details_faq(tree)
+        if items:
+            return FAQ(items=items)
+    text = html_to_text(fragment)
+    return Paragraph(text=text) if text else None
+
+
 def blocks_from_tree(root: SyntaxTreeNode) -> list[Block]:
     """Document blocks for the block-level nodes of a parsed Markdown tree."""
     blocks: list[Block] = []
@@ -330,8 +333,7 @@ def blocks_from_tree(root: SyntaxTreeNode) -> list[Block]:
         elif kind == "table":
             block = _table(node)
         elif kind == "html_block":
-            text = html_to_text(node.content)
-            block = Paragraph(text=text) if text else None
+            block = _html_block(node.content)
         elif kind == "footnote_block":
             notes.extend(t for t in (_all_text(c).strip() for c in node.children) if t)
         if block is not None:
