@@ -48,8 +48,9 @@ def test_seed_text_has_no_junk(seed_text):
 
 def test_seed_reads_table_row_by_row(seed_text):
     assert "A table with three columns: Leader, Country and Key Focus." in seed_text
-    rows = [line for line in seed_text.splitlines() if re.match(r"^(Kim Jong Un|Xi Jinping|Vladimir Putin)\. Country:", line)]
-    assert len(rows) == 3
+    rows = [line for line in seed_text.splitlines() if re.match(r"^[A-Z][\w ]+\. Country: ", line)]
+    assert [row.split(". Country: ")[1].split(".")[0] for row in rows] == ["North Korea", "China", "Russia"]
+    assert "Key Focus: Strengthening ties with China" in rows[0]
 
 
 def test_seed_reads_five_faq_items(seed_text):

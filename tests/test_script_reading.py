@@ -125,7 +125,7 @@ def test_quote_callout_image_and_code_defaults():
         "End quote, Steve Jobs.",
         "Pro Tip.",
         "Back up your files.",
-        "Image: A red bicycle. Our test bike",
+        "Image: A red bicycle. Our test bike.",
         "A code sample in python is skipped.",
     ]
 

@@ -326,14 +326,13 @@ def build_script(
     for block in article.blocks:
         if _is_title(block, article):
             continue
-        if isinstance(block, Heading) and block.level == level and _clean(block.text):
-            chapters.append((_clean(block.text), []))
-        utterances = chapters[-1][1]
-        if isinstance(block, Heading) and utterances:
-            utterances[-1].pause_after_ms = max(
-                utterances[-1].pause_after_ms, settings.pauses.heading_before
-            )
-        utterances.extend(reader.read(block))
+        if isinstance(block, Heading):
+            previous = next((u for _, us in reversed(chapters) for u in reversed(us)), None)
+            if previous is not None:
+                previous.pause_after_ms = max(previous.pause_after_ms, settings.pauses.heading_before)
+            if block.level == level and _clean(block.text):
+                chapters.append((_clean(block.text), []))
+        chapters[-1][1].extend(reader.read(block))
     if not chapters[0][1] and len(chapters) > 1:
         chapters.pop(0)
 
