@@ -49,3 +49,17 @@ def test_spans_cover_the_text_exactly(text, language, options):
 def test_arbitrary_unicode_never_crashes(text):
     spans = normalize(text)
     assert "".join(s.written for s in spans) == text
+
+
+def test_long_runs_stay_linear():
+    """Regexes that could backtrack on long runs (spaces, dots, "1-1-1") stay fast: each of
+    these took 3-70 s before their patterns were anchored to the start of a run."""
+    import time
+
+    from readaloud.script.sentences import split_sentences
+
+    for text in (" " * 30_000, "." * 30_000, "1-" * 15_000, "…" * 30_000, "a-" * 15_000):
+        start = time.perf_counter()
+        assert "".join(s.written for s in normalize(text)) == text
+        split_sentences(text)
+        assert time.perf_counter() - start < 2.0, repr(text[:10])

@@ -80,7 +80,7 @@ TLDS = (
     "in|au|nz|ca|us|eu|info|biz|ai|app|dev|news|tv|me|ly|gg|xyz|org\\.uk|co\\.uk|ac\\.uk|gov\\.uk"
 )
 URL = re.compile(
-    r"(?<![\w@/.])(?:(?:https?|ftp)://[^\s<>\"'()\[\]{}]+|www\.[^\s<>\"'()\[\]{}]+"
+    r"(?<![\w@/.-])(?:(?:https?|ftp)://[^\s<>\"'()\[\]{}]+|www\.[^\s<>\"'()\[\]{}]+"
     rf"|(?:[a-z0-9][a-z0-9-]*\.)+(?:{TLDS})(?![\w.-]*\w)(?:/[^\s<>\"'()\[\]{{}}]*)?)"
 )
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -209,9 +209,10 @@ def symbol(match: re.Match, context: Context) -> str | None:
 
 # --- pauses: dashes, ellipses, parentheses, missing spaces -----------------------------------
 
-DASH = re.compile(r"\s*(?:—|―|--)\s*|\s+[–-]\s+|^\s*[–-]\s+")
-ELLIPSIS = re.compile(r"\.{3,}|…")
-ASIDE = re.compile(r"(?P<open>\s*[(\[])(?P<inner>[^()\[\]\n]{1,300})(?P<close>[)\]])")
+# Each branch starts only at the first space of a run, so long runs of spaces stay linear.
+DASH = re.compile(r"(?<!\s)\s*(?:—|―|--)\s*|(?<!\s)\s+[–-]\s+|^\s*[–-]\s+")
+ELLIPSIS = re.compile(r"(?<!\.)\.{3,}|…")
+ASIDE = re.compile(r"(?P<open>(?<!\s)\s*[(\[])(?P<inner>[^()\[\]\n]{1,300})(?P<close>[)\]])")
 MISSING_SPACE = re.compile(r"(?<=[a-z]{2})(?P<mark>[.!?])(?=[A-Z][a-z])")
 _PUNCTUATION = ",.;:!?"
 

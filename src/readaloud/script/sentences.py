@@ -15,7 +15,7 @@ from .normalize_abbrev import abbreviations
 from .normalize_engine import sentence_starters
 
 MAX_CHARS = 400
-CANDIDATE = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])")
+CANDIDATE = re.compile(r"(?<![.!?])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])")
 _TOKEN = re.compile(r"\S+$")
 _INITIAL = re.compile(r"[(\[\"'“‘]?[A-Z]\.")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.){2,}")
