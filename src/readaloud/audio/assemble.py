@@ -191,9 +191,7 @@ def _chapter_marks(starts: list[_Start], total: int, rate: int) -> list[ChapterM
     ms = [samples_to_ms(start.sample, rate) for start in starts]
     end = samples_to_ms(total, rate)
     kept = [
-        (start, at)
-        for start, at, nxt in zip(starts, ms, [*ms[1:], end], strict=True)
-        if nxt > at
+        (start, at) for start, at, nxt in zip(starts, ms, [*ms[1:], end], strict=True) if nxt > at
     ]
     ends = [at for _, at in kept[1:]] + [end]
     marks = [

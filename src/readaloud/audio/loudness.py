@@ -91,15 +91,15 @@ def plan(
     true_peak: float = DEFAULT_TRUE_PEAK,
     channels: int = 1,
     encoder_gain_db: float = 0.0,
-    output_rate: int | None = None,
 ) -> LoudnessPlan:
     """Plan the gain that brings the mono episode `wav` to `target_lufs` once encoded.
 
     `channels` = 2 means the mono signal will be duplicated into two channels, which BS.1770
     measures 3 dB louder; `encoder_gain_db` is the level change the codec itself makes (see
     encode.encoder_gain_db), compensated here so the *decoded* file meets the target.
-    `output_rate` is the rate the encode pass resamples to before limiting (the check of the
-    limiter's effect runs at that rate too).
+    The check of the limiter's effect runs at the WAV's own rate, although the encode pass
+    limits after resampling: half the cost, and on Piper speech (22.05 kHz) the loss measured
+    there was 0.055 LU smaller than at 44.1 kHz, whatever the gain.
     """
     if true_peak > 0:
         raise AudioError(f"True-peak ceiling must be 0 dBTP or lower, not {true_peak}.")
@@ -118,8 +118,7 @@ def plan(
         # then assume the loss grows linearly with the dB the limiter has to take off the top
         # (zero where it starts to engage) and solve for the gain that lands on the target.
         # On Piper speech this leaves about 0.2 LU (a single plain correction left 0.35 LU).
-        resample = [f"aresample={output_rate}"] if output_rate else []
-        after = measure(wav, [*resample, *result.filters()])
+        after = measure(wav, result.filters())
         loss = first.integrated + gain - after.integrated
         engage = ceiling - first.peak  # the gain at which the limiter starts to act
         slope = loss / (gain - engage) if loss > 0 else 0.0

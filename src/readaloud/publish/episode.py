@@ -250,7 +250,6 @@ def _render_audio(
             true_peak=options.true_peak,
             channels=settings.channels,
             encoder_gain_db=encoding.encoder_gain_db(settings),
-            output_rate=settings.sample_rate,
         )
     encoding.encode(wav, out, settings, plan=plan, chapters=timeline.chapters)
     if settings.format == "mp3":
