@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -60,8 +61,21 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     SOURCE is a file (.html, .md, .txt, .ssml), an http(s) URL, or - for stdin.
     """
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
+    _terminate_like_ctrl_c()
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     ctx.obj = {"debug": debug, "quiet": quiet}
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
+    try:
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread (e.g. embedded in another program)
+        pass
 
 
 def script_options(func):
