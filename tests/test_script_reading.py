@@ -159,3 +159,11 @@ def test_script_json_round_trip():
 
     again = SpeechScript.from_json(script.to_json())
     assert again == script
+
+
+def test_two_column_fact_box_reads_key_value_pairs():
+    table = Table(["Mozilla", ""], [["Founded", "1998"], ["Website", "mozilla.org"], ["Divisions", ""]])
+    rows = texts(script_of(table, settings=ReadingSettings(intro=False)), "table")
+    assert rows[0] == "A table about Mozilla, with three rows."
+    assert rows[1].startswith("Founded: ") and "Column" not in " ".join(rows)
+    assert rows[3] == "Divisions."

@@ -186,6 +186,9 @@ class Reader:
         if not rows and not any(header):
             return
         width = max([len(header)] + [len(r) for r in rows])
+        if width == 2 and len(header) == 2 and header[0] and not header[1]:
+            yield from self._key_value_table(header[0], rows, block.caption)
+            return
         if any(header):
             header = header + [""] * (width - len(header))
             names = [h or f"Column {num2words(i + 1)}" for i, h in enumerate(header)]
@@ -207,6 +210,23 @@ class Reader:
                 p.table_row,
                 split=False,
             )
+        yield from self._end_block()
+
+    def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
+        """A two-column fact box (an infobox): "Founded: 1998." per row."""
+        p = self.pauses
+        intro = f"A table about {name.rstrip('.')}, with {_count(len(rows), 'row')}."
+        if caption:
+            intro = f"{_sentence(caption)} {intro}"
+        yield Utterance(intro, "table", p.table_row, split=False)
+        for row in rows[: self.settings.table_row_limit]:
+            key, value = (row + [""])[:2]
+            text = f"{key.rstrip(':.')}: {value.rstrip('.;, ')}." if key and value else _sentence(key or value)
+            yield Utterance(text, "table", p.table_row, split=False)
+        if len(rows) > self.settings.table_row_limit:
+            rest = len(rows) - self.settings.table_row_limit
+            yield Utterance(f"The table has {_count(rest, 'more row')}, not read here.", "table",
+                            p.table_row, split=False)
         yield from self._end_block()
 
     @staticmethod
