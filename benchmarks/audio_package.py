@@ -10,8 +10,10 @@ per utterance). Prints the time of each step and the peak memory of this process
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,27 +85,45 @@ def peak_mb() -> tuple[float, float]:
     return own, child
 
 
+class Step:
+    """Wall time and CPU time (this process + its ffmpeg children) of a block."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = self._cpu()
+
+    @staticmethod
+    def _cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def done(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, self._cpu() - self.cpu
+
+
 def run_steps(script: SpeechScript, clips: list[Clip], tmp: Path, compare: bool) -> dict:
     times = {}
-    t0 = time.perf_counter()
+    total = Step()
+    t = Step()
     wav = tmp / "episode.wav"
     timeline = assemble(script, clips, wav)
-    times["assemble"] = time.perf_counter() - t0
+    times["assemble"] = t.done()
     settings = enc.EncodeSettings()
-    t = time.perf_counter()
+    t = Step()
     gain = enc.encoder_gain_db(settings)
-    times["calibrate"] = time.perf_counter() - t
-    t = time.perf_counter()
+    times["calibrate (cached on disk after the 1st run)"] = t.done()
+    t = Step()
     plan = loudness.plan(wav, target_lufs=-19, encoder_gain_db=gain)
-    times["loudness"] = time.perf_counter() - t
-    t = time.perf_counter()
+    times["loudness (2 ebur128 passes)"] = t.done()
+    t = Step()
     mp3 = tmp / "episode.mp3"
     enc.encode(wav, mp3, settings, plan=plan)
-    times["encode"] = time.perf_counter() - t
-    t = time.perf_counter()
+    times["encode (gain + limiter + LAME)"] = t.done()
+    t = Step()
     write_mp3_tags(mp3, EpisodeTags(title=script.title), timeline.chapters)
-    times["tags"] = time.perf_counter() - t
-    times["steps total"] = time.perf_counter() - t0
+    times["tags"] = t.done()
+    times["steps total"] = total.done()
     after = loudness.measure(mp3)
     times["_result"] = (
         f"{timeline.duration_ms / 60000:.1f} min audio, {len(timeline.chapters)} chapters, "
@@ -111,10 +131,10 @@ def run_steps(script: SpeechScript, clips: list[Clip], tmp: Path, compare: bool)
         f"sample peak {after.peak:.1f} dBFS"
     )
     if compare:
-        t = time.perf_counter()
+        t = Step()
         run_ffmpeg(["-i", str(wav), "-af", "loudnorm=I=-19:TP=-1.5:print_format=json"]
                    + ["-f", "null", "-"])  # fmt: skip
-        times["(ffmpeg loudnorm analysis pass alone)"] = time.perf_counter() - t
+        times["(ffmpeg loudnorm, 1st of its 2 passes)"] = t.done()
     return times
 
 
@@ -126,8 +146,15 @@ def main() -> None:
         "--clips", type=Path, default=Path(tempfile.gettempdir()) / "readaloud-bench-clips"
     )
     parser.add_argument("--loudnorm", action="store_true", help="also time ffmpeg loudnorm's pass")
+    parser.add_argument("--synth-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
+    if args.synth_only:
+        synthesize_clips(args.clips, args.short_minutes)
+        return
+    # Synthesize in a child process: the loaded voice would otherwise count in this process's
+    # peak memory (and in every forked ffmpeg's, which starts as a copy of it).
+    cmd = [sys.executable, __file__, "--synth-only", "--clips", str(args.clips)]
+    subprocess.run([*cmd, "--short-minutes", str(args.short_minutes)], check=True)
     clips = synthesize_clips(args.clips, args.short_minutes)
     for minutes in (args.short_minutes, args.long_minutes):
         script, episode_clips = build(clips, minutes)
@@ -135,16 +162,21 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="readaloud-bench-") as tmp:
             times = run_steps(script, episode_clips, Path(tmp), args.loudnorm)
             print("  " + times.pop("_result"))
-            for name, seconds in times.items():
-                print(f"  {name:<40} {seconds:7.2f} s")
-            t = time.perf_counter()
+            print(f"  {'step':<44} {'wall':>8} {'CPU':>8}")
+            for name, (wall, cpu) in times.items():
+                print(f"  {name:<44} {wall:7.2f}s {cpu:7.2f}s")
+            t = Step()
             write_episode(
                 script, episode_clips, Path(tmp) / "out", slug="bench",
                 options=EpisodeOptions(), identity={"source": "bench"},
             )  # fmt: skip
-            print(f"  {'write_episode (all files)':<40} {time.perf_counter() - t:7.2f} s")
+            wall, cpu = t.done()
+            print(f"  {'write_episode (all files, end to end)':<44} {wall:7.2f}s {cpu:7.2f}s")
         own, child = peak_mb()
-        print(f"  peak RSS so far: python {own:.0f} MB, largest ffmpeg child {child:.0f} MB")
+        print(
+            f"  peak RSS so far: this process {own:.0f} MB, largest child (ffmpeg) {child:.0f} MB"
+        )
+    print(f"\nload average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     sys.stdout.flush()
 
 
