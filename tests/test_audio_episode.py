@@ -288,3 +288,48 @@ def test_decoded_mp3_has_no_encoder_delay(episode):
     first_sound = int(np.argmax(np.abs(samples) > 0.01))
     # the first segment's speech starts at 0 ms; allow for Piper's own lead-in silence
     assert first_sound / 44.1 < 400
+
+
+CHILD = """
+import sys, time
+from pathlib import Path
+from readaloud.audio import encode
+from readaloud.pcm import Clip, PCM, write_wav
+from readaloud.publish.episode import EpisodeOptions, write_episode
+from readaloud.script.model import Chapter, Segment, SpeechScript
+
+def slow_encode(wav, out, *args, **kwargs):
+    out.write_bytes(b"half an mp3")
+    print("encoding", flush=True)
+    time.sleep(60)
+
+encode.encode = slow_encode
+folder = Path(sys.argv[1])
+write_wav(folder / "c.wav", PCM(bytes(4410), 22050))
+script = SpeechScript("T", chapters=[Chapter("A", [Segment("a", 100)])])
+clips = [Clip(folder / "c.wav", 2205, 22050)]
+write_episode(script, clips, folder / "out", slug="t", options=EpisodeOptions(normalize=False),
+              identity={})
+"""
+
+
+def test_sigterm_mid_encode_leaves_no_partial_files(tmp_path):
+    import os
+    import signal
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(tmp_path)], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert child.stdout.readline().strip() == "encoding"
+        assert [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".part")]
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=20) != 0
+    finally:
+        child.kill()
+    assert list((tmp_path / "out").iterdir()) == []
+    assert list(scratch.iterdir()) == []

@@ -12,7 +12,10 @@ import logging
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,8 +157,8 @@ def write_episode(
     # Every output is staged as a temp file next to its target; the ExitStack renames them all
     # only when everything succeeded, in reverse order of staging: audio first, manifest last.
     # A failure or Ctrl-C before that removes every temp file and leaves a previous render of
-    # the same episode untouched.
-    with contextlib.ExitStack() as commit:
+    # the same episode untouched. SIGTERM is handled like Ctrl-C meanwhile, for the same cleanup.
+    with _sigterm_as_interrupt(), contextlib.ExitStack() as commit:
         staged = _Stage(commit, out_dir)
         manifest_part = staged.reserve(f"{slug}.json")
         if cover is not None and (out_dir / cover_name).resolve() != cover.resolve():
@@ -201,6 +204,30 @@ def write_episode(
         "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
     )
     return manifest
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt (main thread only, when nobody else handles it).
+
+    Python's default SIGTERM action ends the process at once, skipping the `finally` blocks
+    and context exits that remove temp files.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Stage:
