@@ -218,6 +218,9 @@ def test_m4b_episode_with_cover_and_intro(speech, tmp_path):
     assert manifest.image == "book.jpg" and (out / "book.jpg").read_bytes() == cover.read_bytes()
     titles = [c.title for c in read_chapters(out / "book.m4b")]
     assert titles == ["Jingle", "Strong Ties", "What Comes Next"]
+    assert [
+        c.title for c in ffmpeg_chapters(out / "book.m4b")
+    ] == titles  # still there after tagging
     assert [c.title for c in manifest.chapters] == titles
     assert manifest.chapters[1].start_ms == 1500
     from mutagen.mp4 import MP4
