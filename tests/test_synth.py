@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -265,3 +266,34 @@ def test_cached_damaged_clip_is_redone(tmp_path, fake):
 
 def test_engine_base_defaults():
     assert Engine.settings(FakeEngine(), FAKE) == {"language": "en-US", "rate": 1.0}
+
+
+def test_stale_partial_files_of_killed_runs_are_swept(tmp_path, fake):
+    synthesize_script(make_script(["Hello."]), FAKE, cache_dir=tmp_path)
+    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    stale, fresh = folder / ".abc.wav.x1.part", folder / ".abd.wav.x2.part"
+    stale.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    synthesize_script(make_script(["Hello."]), FAKE, cache_dir=tmp_path)
+    assert not stale.exists() and fresh.exists()
+
+
+def test_offline_gtts_fails_fast_and_writes_nothing(tmp_path, monkeypatch):
+    pytest.importorskip("gtts")
+    from engine_fakes import FakeGoogle
+
+    from readaloud.engines import google_tts
+    from readaloud.errors import NetworkError
+
+    google = FakeGoogle().install(monkeypatch)
+    monkeypatch.setattr(google_tts, "_probe_results", {})
+    monkeypatch.setattr(google_tts, "probe_host", lambda *args, **kwargs: False)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="--engine piper"):
+        synthesize_script(
+            make_script(["One.", "Two."]), load_presets()["gtts-en-us"], cache_dir=tmp_path
+        )
+    assert time.monotonic() - started < 1.0
+    assert google.requests == [] and not list(tmp_path.rglob("*.wav"))

@@ -134,6 +134,7 @@ def synthesize_script(
     tempdir = None
     if use_cache:
         store = ClipStore(Path(cache_dir) if cache_dir else default_cache_dir())
+        store.sweep_partials()
     else:
         # Clips still go to files so assembly can stream them; the folder dies with the result.
         tempdir = tempfile.TemporaryDirectory(prefix="readaloud-clips-")

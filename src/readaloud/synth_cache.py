@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 import wave
 from pathlib import Path
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when the stored format or the key recipe changes, so old entries are never misread.
 CACHE_FORMAT = 1
+# A temp file this old is the leftover of a killed run, not a write in progress.
+STALE_PART_S = 15 * 60
 
 
 def clip_key(
@@ -72,3 +75,14 @@ class ClipStore:
         with atomic_path(path) as tmp:
             write_wav(tmp, pcm)
         return Clip(path, pcm.samples, pcm.sample_rate)
+
+    def sweep_partials(self, older_than_s: float = STALE_PART_S) -> int:
+        """Remove temp files left by killed runs (`.<key>.wav.*.part`); return how many."""
+        removed = 0
+        cutoff = time.time() - older_than_s
+        for path in self.root.glob("*/.*.part"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+        return removed

@@ -334,18 +334,23 @@ def voices_report() -> list[dict[str, Any]]:
 
 def format_voices_report(rows: list[dict[str, Any]]) -> str:
     """The report as text: presets first (what users pick), then engines."""
+    presets = [r for r in rows if r["kind"] == "preset"]
+    engines = [r for r in rows if r["kind"] == "engine"]
     lines = ["Voice presets (--voice NAME):"]
-    for row in (r for r in rows if r["kind"] == "preset"):
-        mark = "ready" if row["ready"] else "NOT READY"
-        extra = f"  {row.get('description')}" if row.get("description") else ""
+    for row in presets:
+        if row["ready"]:
+            mark = "ready*" if row.get("needs_network") else "ready"
+            note = row.get("description") or row["reason"]
+        else:
+            mark, note = "NOT READY", row["reason"]
         lines.append(
-            f"  {row['name']:<14} {row.get('engine', ''):<10} {row.get('language', ''):<7} "
-            f"{mark:<9}{extra}"
+            f"  {row['name']:<14} {row.get('engine', ''):<10} {row.get('language', ''):<6} "
+            f"{mark:<10} {note}"
         )
-        if not row["ready"] or row.get("needs_network"):
-            lines.append(f"  {'':<14} {row['reason']}")
+    if any(r["ready"] and r.get("needs_network") for r in presets):
+        lines.append("  * online: needs the internet")
     lines += ["", "Engines (--engine NAME):"]
-    for row in (r for r in rows if r["kind"] == "engine"):
+    for row in engines:
         mark = "ready" if row["ready"] else "NOT READY"
-        lines.append(f"  {row['name']:<14} {row.get('version', ''):<10} {mark:<9}  {row['reason']}")
+        lines.append(f"  {row['name']:<14} {row.get('version', ''):<10} {mark:<10} {row['reason']}")
     return "\n".join(lines) + "\n"
