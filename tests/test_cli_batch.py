@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -24,9 +23,22 @@ ARTICLES = {
     "<h2>Outlook</h2><p>More rain is expected on Friday, so farmers are moving their animals to "
     "higher fields for the weekend.</p></article></body></html>",
 }
-FEED_FLAGS = ["--base-url", "https://pod.example.com/ep/", "--title", "Read Aloud & Co",
-              "--category", "News", "--image", "https://pod.example.com/art.png",
-              "--owner-name", "Ed", "--owner-email", "ed@example.com", "--description", "Articles."]
+FEED_FLAGS = [
+    "--base-url",
+    "https://pod.example.com/ep/",
+    "--title",
+    "Read Aloud & Co",
+    "--category",
+    "News",
+    "--image",
+    "https://pod.example.com/art.png",
+    "--owner-name",
+    "Ed",
+    "--owner-email",
+    "ed@example.com",
+    "--description",
+    "Articles.",
+]
 
 
 def invoke(*args):
@@ -70,7 +82,9 @@ def test_changed_article_is_rerendered_and_keeps_its_guid(tmp_path, library):
     invoke("feed", str(out), *FEED_FLAGS)
     guids = (out / "feed.xml").read_text().count("<guid")
     old = (out / "feed.xml").read_text()
-    (library / "tea.md").write_text(ARTICLES["tea.md"].replace("Keep it dry.", "Keep it dry and dark."))
+    (library / "tea.md").write_text(
+        ARTICLES["tea.md"].replace("Keep it dry.", "Keep it dry and dark.")
+    )
     result = invoke("convert", str(library), "-o", str(out), "--cache-dir", str(cache))
     assert "1 converted, 1 up to date, 0 failed" in result.output
     invoke("feed", str(out), *FEED_FLAGS)
@@ -87,8 +101,16 @@ def test_one_bad_source_does_not_stop_the_others(tmp_path, library):
     out = tmp_path / "out"
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    result = invoke("convert", str(library / "tea.md"), str(bad), str(library / "rain.html"),
-                    "-o", str(out), "--cache-dir", str(tmp_path / "cache"))
+    result = invoke(
+        "convert",
+        str(library / "tea.md"),
+        str(bad),
+        str(library / "rain.html"),
+        "-o",
+        str(out),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
     assert result.exit_code == 1
     assert "2 converted, 0 up to date, 1 failed" in result.output
     assert "broken.txt" in result.output
@@ -99,7 +121,9 @@ def test_from_list_and_from_feed_with_local_files_and_a_local_http_server(tmp_pa
     listing = tmp_path / "list.txt"
     listing.write_text("# my articles\narticles/tea.md\n\n")
     out = tmp_path / "out"
-    result = invoke("convert", "--from-list", str(listing), "-o", str(out), "--cache-dir", str(tmp_path / "c"))
+    result = invoke(
+        "convert", "--from-list", str(listing), "-o", str(out), "--cache-dir", str(tmp_path / "c")
+    )
     assert result.exit_code == 0, result.output
     assert len(list(out.glob("*.mp3"))) == 1
 
@@ -118,7 +142,9 @@ def test_from_list_and_from_feed_with_local_files_and_a_local_http_server(tmp_pa
             "</channel></rss>"
         )
         out2 = tmp_path / "out2"
-        result = invoke("convert", "--from-feed", str(rss), "-o", str(out2), "--cache-dir", str(tmp_path / "c"))
+        result = invoke(
+            "convert", "--from-feed", str(rss), "-o", str(out2), "--cache-dir", str(tmp_path / "c")
+        )
         assert result.exit_code == 0, result.output
         assert "2 converted" in result.output
         assert len(list(out2.glob("*.mp3"))) == 2

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -46,7 +44,9 @@ def seed_episode(tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache")
     result = convert(str(SEED), "-o", str(out), "--cache-dir", str(cache))
     assert result.exit_code == 0, result.output
-    manifest_path = next(p for p in out.glob("*.json") if ".chapters." not in p.name and ".transcript." not in p.name)
+    manifest_path = next(
+        p for p in out.glob("*.json") if ".chapters." not in p.name and ".transcript." not in p.name
+    )
     manifest = json.loads(manifest_path.read_text())
     return out, cache, manifest
 
@@ -97,7 +97,9 @@ def test_seed_loudness_is_podcast_standard(seed_episode):
 def test_second_run_is_up_to_date_and_forced_run_is_all_cache_hits(seed_episode):
     out, cache, manifest = seed_episode
     mtime = (out / f"{manifest['slug']}.mp3").stat().st_mtime_ns
-    result = CliRunner().invoke(main, ["convert", str(SEED), "-o", str(out), "--cache-dir", str(cache)])
+    result = CliRunner().invoke(
+        main, ["convert", str(SEED), "-o", str(out), "--cache-dir", str(cache)]
+    )
     assert result.exit_code == 0 and "up to date" in result.output
     assert (out / f"{manifest['slug']}.mp3").stat().st_mtime_ns == mtime
     forced = CliRunner().invoke(
@@ -110,17 +112,31 @@ def test_second_run_is_up_to_date_and_forced_run_is_all_cache_hits(seed_episode)
 def test_editing_one_paragraph_resynthesizes_only_its_sentences(tmp_path):
     article, out, cache = tmp_path / "small.md", tmp_path / "out", tmp_path / "cache"
     article.write_text(SMALL)
-    first = CliRunner().invoke(main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)])
+    first = CliRunner().invoke(
+        main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)]
+    )
     assert first.exit_code == 0, first.output
     article.write_text(SMALL.replace("Bring a friend along.", "Bring two friends along."))
-    second = CliRunner().invoke(main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)])
+    second = CliRunner().invoke(
+        main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)]
+    )
     assert second.exit_code == 0, second.output
     assert "(1 utterances synthesized" in second.output
     # a lexicon entry re-synthesizes only the utterances it touches, and shows up in the SSML
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text('"umbrella" = "brolly"\n')
     third = CliRunner().invoke(
-        main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache), "--lexicon", str(lexicon)]
+        main,
+        [
+            "convert",
+            str(article),
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            "--lexicon",
+            str(lexicon),
+        ],
     )
     assert third.exit_code == 0, third.output
     assert "(1 utterances synthesized" in third.output
@@ -130,15 +146,31 @@ def test_editing_one_paragraph_resynthesizes_only_its_sentences(tmp_path):
 
 def test_killed_convert_leaves_no_mp3_and_the_rerun_completes_from_cache(tmp_path):
     article, out, cache = tmp_path / "long.md", tmp_path / "out", tmp_path / "cache"
-    sentences = [f"Sentence number {n} is about {w}." for n, w in enumerate(["tea", "rain", "maps"] * 14)]
+    sentences = [
+        f"Sentence number {n} is about {w}." for n, w in enumerate(["tea", "rain", "maps"] * 14)
+    ]
     article.write_text("# Long Talk\n\n" + "\n\n".join(sentences) + "\n")
-    cmd = [sys.executable, "-m", "readaloud", "--quiet", "convert", str(article), "-o", str(out),
-           "--cache-dir", str(cache), "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "readaloud",
+        "--quiet",
+        "convert",
+        str(article),
+        "-o",
+        str(out),
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "1",
+    ]
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while len(list(cache.rglob("*.wav"))) < 10:
         if child.poll() is not None or time.monotonic() > deadline:
-            pytest.fail("convert ended before it could be killed: " + child.stderr.read().decode()[-400:])
+            pytest.fail(
+                "convert ended before it could be killed: " + child.stderr.read().decode()[-400:]
+            )
         time.sleep(0.02)
     child.send_signal(signal.SIGTERM)
     child.wait(timeout=60)
@@ -146,7 +178,9 @@ def test_killed_convert_leaves_no_mp3_and_the_rerun_completes_from_cache(tmp_pat
     assert not list(out.glob("*.mp3")) and not list(out.glob("*.json"))
     assert not [p for p in out.glob("*") if p.name.endswith(".part")] if out.exists() else True
     done = len(list(cache.rglob("*.wav")))
-    rerun = CliRunner().invoke(main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)])
+    rerun = CliRunner().invoke(
+        main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)]
+    )
     assert rerun.exit_code == 0, rerun.output
     assert f"{done} cached" in rerun.output
     assert len(list(out.glob("*.mp3"))) == 1
@@ -164,7 +198,8 @@ def test_gtts_offline_fails_fast_with_one_line(tmp_path, monkeypatch):
     article.write_text(SMALL)
     start = time.monotonic()
     result = CliRunner().invoke(
-        main, ["convert", str(article), "-o", str(tmp_path / "out"), "--engine", "gtts", "--no-cache"]
+        main,
+        ["convert", str(article), "-o", str(tmp_path / "out"), "--engine", "gtts", "--no-cache"],
     )
     assert time.monotonic() - start < 1.0
     assert result.exit_code == 1

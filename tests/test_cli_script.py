@@ -49,7 +49,11 @@ def test_seed_text_has_no_junk(seed_text):
 def test_seed_reads_table_row_by_row(seed_text):
     assert "A table with three columns: Leader, Country and Key Focus." in seed_text
     rows = [line for line in seed_text.splitlines() if re.match(r"^[A-Z][\w ]+\. Country: ", line)]
-    assert [row.split(". Country: ")[1].split(".")[0] for row in rows] == ["North Korea", "China", "Russia"]
+    assert [row.split(". Country: ")[1].split(".")[0] for row in rows] == [
+        "North Korea",
+        "China",
+        "Russia",
+    ]
     assert "Key Focus: Strengthening ties with China" in rows[0]
 
 
@@ -103,8 +107,12 @@ def test_stdin_is_read_and_sniffed():
         lambda d: d,
         lambda d: _write(d / "empty.txt", b""),
         lambda d: _write(d / "image.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
-        lambda d: _write(d / "bad.txt", b"\xff\xfe\x00\xd8\x00\xdc" * 50 + b"\x00\x00\x81\x8d" * 50),
-        lambda d: _write(d / "nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+        lambda d: _write(
+            d / "bad.txt", b"\xff\xfe\x00\xd8\x00\xdc" * 50 + b"\x00\x00\x81\x8d" * 50
+        ),
+        lambda d: _write(
+            d / "nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"
+        ),
         lambda d: _write(d / "bad.ssml", b"<speak version='1.1'><p>unclosed</speak>"),
     ],
     ids=["missing", "directory", "empty", "binary", "undecodable", "no-article", "malformed-ssml"],

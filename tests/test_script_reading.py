@@ -37,7 +37,9 @@ def test_intro_reads_title_author_and_date():
 
 
 def test_intro_can_be_switched_off():
-    script = script_of(Paragraph("Body text here."), settings=ReadingSettings(intro=False), author="X")
+    script = script_of(
+        Paragraph("Body text here."), settings=ReadingSettings(intro=False), author="X"
+    )
     assert texts(script) == ["Body text here."]
 
 
@@ -56,7 +58,9 @@ def test_top_level_headings_make_chapters_and_deeper_ones_do_not():
 
 
 def test_h1_equal_to_title_is_not_read_twice():
-    script = script_of(Heading("A Title", 1), Paragraph("Body."), Heading("Part", 2), Paragraph("More."))
+    script = script_of(
+        Heading("A Title", 1), Paragraph("Body."), Heading("Part", 2), Paragraph("More.")
+    )
     assert texts(script).count("A Title.") == 1
     assert [c.title for c in script.chapters] == ["A Title", "Part"]
 
@@ -73,7 +77,10 @@ def test_pause_before_and_after_heading():
 def test_table_announces_shape_then_reads_rows_with_headers():
     table = Table(
         ["Leader", "Country", "Key Focus"],
-        [["Kim Jong Un", "North Korea", "Strengthening ties."], ["Xi Jinping", "China", "Stability"]],
+        [
+            ["Kim Jong Un", "North Korea", "Strengthening ties."],
+            ["Xi Jinping", "China", "Stability"],
+        ],
     )
     rows = texts(script_of(table, settings=ReadingSettings(intro=False)), "table")
     assert rows[0] == "A table with three columns: Leader, Country and Key Focus."
@@ -83,7 +90,9 @@ def test_table_announces_shape_then_reads_rows_with_headers():
 
 def test_large_table_is_summarised():
     table = Table(["N", "Square"], [[str(i), str(i * i)] for i in range(1, 41)])
-    rows = texts(script_of(table, settings=ReadingSettings(intro=False, table_row_limit=5)), "table")
+    rows = texts(
+        script_of(table, settings=ReadingSettings(intro=False, table_row_limit=5)), "table"
+    )
     assert len(rows) == 1 + 5 + 1
     assert "thirty-five more rows" in rows[-1]
 
@@ -95,7 +104,9 @@ def test_layout_table_is_read_as_text():
 
 
 def test_faq_reads_question_and_answer_with_pause_between_items():
-    faq = FAQ([QA("Is it free?", "Yes. It costs nothing."), QA("Does it work offline?", "It does.")])
+    faq = FAQ(
+        [QA("Is it free?", "Yes. It costs nothing."), QA("Does it work offline?", "It does.")]
+    )
     segments = [s for _, s in script_of(faq, settings=ReadingSettings(intro=False)).segments()]
     assert [s.role for s in segments] == ["question", "answer", "answer", "question", "answer"]
     assert segments[0].text == "Question: Is it free?"
@@ -133,7 +144,11 @@ def test_quote_callout_image_and_code_defaults():
 def test_settings_skip_images_and_code_and_plain_quotes():
     settings = ReadingSettings(intro=False, images="skip", code="skip", quotes="plain")
     script = script_of(
-        Quote("Stay hungry."), Figure(alt="A bike"), Code("x = 1"), Paragraph("End."), settings=settings
+        Quote("Stay hungry."),
+        Figure(alt="A bike"),
+        Code("x = 1"),
+        Paragraph("End."),
+        settings=settings,
     )
     assert texts(script) == ["Stay hungry.", "End."]
 
@@ -148,7 +163,8 @@ def test_label_paragraph_reads_label_first():
 
 def test_paragraph_is_split_into_sentences():
     script = script_of(
-        Paragraph("The U.S. said no. Talks go on. Will they end?"), settings=ReadingSettings(intro=False)
+        Paragraph("The U.S. said no. Talks go on. Will they end?"),
+        settings=ReadingSettings(intro=False),
     )
     assert len(texts(script)) == 3
 
@@ -162,7 +178,9 @@ def test_script_json_round_trip():
 
 
 def test_two_column_fact_box_reads_key_value_pairs():
-    table = Table(["Mozilla", ""], [["Founded", "1998"], ["Website", "mozilla.org"], ["Divisions", ""]])
+    table = Table(
+        ["Mozilla", ""], [["Founded", "1998"], ["Website", "mozilla.org"], ["Divisions", ""]]
+    )
     rows = texts(script_of(table, settings=ReadingSettings(intro=False)), "table")
     assert rows[0] == "A table about Mozilla, with three rows."
     assert rows[1].startswith("Founded: ") and "Column" not in " ".join(rows)

@@ -48,7 +48,11 @@ def make_script():
                         "The D P R K said so.",
                         7000,
                         "body",
-                        [Span("The ", "The "), Span("DPRK", "D P R K", "acronym"), Span(" said so.", " said so.")],
+                        [
+                            Span("The ", "The "),
+                            Span("DPRK", "D P R K", "acronym"),
+                            Span(" said so.", " said so."),
+                        ],
                     )
                 ],
             ),
@@ -90,7 +94,19 @@ def test_round_trip_keeps_text_pauses_roles_chapters_and_metadata():
 def test_phoneme_output_for_ipa_entries():
     script = SpeechScript(
         "T",
-        chapters=[Chapter("T", [Segment("shee said", 0, "body", [Span("Xi", "shee", "lexicon", "ɕi"), Span(" said", " said")])])],
+        chapters=[
+            Chapter(
+                "T",
+                [
+                    Segment(
+                        "shee said",
+                        0,
+                        "body",
+                        [Span("Xi", "shee", "lexicon", "ɕi"), Span(" said", " said")],
+                    )
+                ],
+            )
+        ],
     )
     text = render_ssml(script, phonemes=True)
     node = ET.fromstring(text.encode()).find(".//s:phoneme", NS)
@@ -110,8 +126,13 @@ def test_hand_written_ssml_is_accepted():
 
 @pytest.mark.parametrize(
     "doc",
-    ["<speak><p>unclosed</speak>", "not xml at all", "<html><p>hi</p></html>", "<speak version='1.1'/>",
-     '<speak><break time="soon"/><s>x</s></speak>'],
+    [
+        "<speak><p>unclosed</speak>",
+        "not xml at all",
+        "<html><p>hi</p></html>",
+        "<speak version='1.1'/>",
+        '<speak><break time="soon"/><s>x</s></speak>',
+    ],
 )
 def test_bad_ssml_is_an_input_error(doc):
     with pytest.raises(InputError):
@@ -121,7 +142,9 @@ def test_bad_ssml_is_an_input_error(doc):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=1, max_size=300), st.text(max_size=40))
 def test_arbitrary_text_always_gives_well_formed_ssml(body, heading):
-    article = Article(title=heading, blocks=[Paragraph(body), Heading(heading or "x", 2), Paragraph(body)])
+    article = Article(
+        title=heading, blocks=[Paragraph(body), Heading(heading or "x", 2), Paragraph(body)]
+    )
     script = build_script(article)
     text = render_ssml(script)
     ET.fromstring(text.encode())  # well-formed

@@ -15,10 +15,17 @@ from readaloud.cli import main
 from readaloud.script.ssml import SSML_NS
 
 SHARED = ROOT.parent / "shared" / "examples"
-FILES = sorted(
-    p for p in SHARED.rglob("*") if p.is_file() and p.suffix in {".html", ".md", ".txt"}
-    and not (p.parent.name == "extraction" and p.suffix == ".txt")
-) if SHARED.is_dir() else []
+FILES = (
+    sorted(
+        p
+        for p in SHARED.rglob("*")
+        if p.is_file()
+        and p.suffix in {".html", ".md", ".txt"}
+        and not (p.parent.name == "extraction" and p.suffix == ".txt")
+    )
+    if SHARED.is_dir()
+    else []
+)
 
 
 @pytest.mark.skipif(not FILES, reason="../shared/examples is not beside this checkout")
@@ -28,7 +35,9 @@ def test_ssml_parses_and_round_trips(path: Path, tmp_path):
     text = runner.invoke(main, ["--quiet", "script", str(path), "--format", "text"])
     assert text.exit_code == 0, text.output
     ssml_path = tmp_path / "script.ssml"
-    ssml = runner.invoke(main, ["--quiet", "script", str(path), "--format", "ssml", "-o", str(ssml_path)])
+    ssml = runner.invoke(
+        main, ["--quiet", "script", str(path), "--format", "ssml", "-o", str(ssml_path)]
+    )
     assert ssml.exit_code == 0, ssml.output
     root = ET.parse(ssml_path).getroot()
     assert root.tag == f"{{{SSML_NS}}}speak"

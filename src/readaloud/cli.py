@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -72,38 +73,80 @@ def _raise_interrupt(signum, frame):
 
 def _terminate_like_ctrl_c() -> None:
     """SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
-    try:
+    # ValueError: not the main thread (e.g. embedded in another program)
+    with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, _raise_interrupt)
-    except ValueError:  # not the main thread (e.g. embedded in another program)
-        pass
 
 
 def script_options(func):
     """Options that shape the speech script (shared by `script` and `convert`)."""
     options = [
-        click.option("--voice", "preset", metavar="NAME|PATH",
-                     help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name."),
+        click.option(
+            "--voice",
+            "preset",
+            metavar="NAME|PATH",
+            help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
+        ),
         click.option("--engine", type=str, help="Speech engine: piper (default), gtts, espeak-ng."),
         click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
         click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
-        click.option("--lexicon", "lexicons", multiple=True, type=click.Path(path_type=Path),
-                     help="Pronunciation lexicon (.toml or W3C .pls); repeatable, later wins."),
-        click.option("--boilerplate", multiple=True, type=click.Path(path_type=Path),
-                     help="Extra boilerplate patterns (TOML) to strip; repeatable."),
+        click.option(
+            "--lexicon",
+            "lexicons",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Pronunciation lexicon (.toml or W3C .pls); repeatable, later wins.",
+        ),
+        click.option(
+            "--boilerplate",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra boilerplate patterns (TOML) to strip; repeatable.",
+        ),
         click.option("--no-intro", is_flag=True, help="Do not read title, author and date first."),
         click.option("--no-date", is_flag=True, help="Do not read the publication date."),
-        click.option("--table-rows", type=click.IntRange(1), default=25, show_default=True,
-                     help="Read at most this many rows of a table, then summarise."),
-        click.option("--images", type=click.Choice(["alt", "skip"]), default="alt", show_default=True,
-                     help="Read image alt text and captions, or skip images."),
-        click.option("--code", type=click.Choice(["announce", "read", "skip"]), default="announce",
-                     show_default=True, help="Code blocks: announce and skip, read, or skip silently."),
-        click.option("--quotes", type=click.Choice(["announce", "plain"]), default="announce",
-                     show_default=True, help='Block quotes: "Quote ... End quote." or plain.'),
-        click.option("--urls", type=click.Choice(["domain", "drop"]), default="domain",
-                     show_default=True, help="Read URLs in the text as their domain, or drop them."),
-        click.option("--max-size", type=click.IntRange(1), default=DEFAULT_MAX_BYTES // 1_000_000,
-                     show_default=True, help="Refuse inputs larger than this many MB."),
+        click.option(
+            "--table-rows",
+            type=click.IntRange(1),
+            default=25,
+            show_default=True,
+            help="Read at most this many rows of a table, then summarise.",
+        ),
+        click.option(
+            "--images",
+            type=click.Choice(["alt", "skip"]),
+            default="alt",
+            show_default=True,
+            help="Read image alt text and captions, or skip images.",
+        ),
+        click.option(
+            "--code",
+            type=click.Choice(["announce", "read", "skip"]),
+            default="announce",
+            show_default=True,
+            help="Code blocks: announce and skip, read, or skip silently.",
+        ),
+        click.option(
+            "--quotes",
+            type=click.Choice(["announce", "plain"]),
+            default="announce",
+            show_default=True,
+            help='Block quotes: "Quote ... End quote." or plain.',
+        ),
+        click.option(
+            "--urls",
+            type=click.Choice(["domain", "drop"]),
+            default="domain",
+            show_default=True,
+            help="Read URLs in the text as their domain, or drop them.",
+        ),
+        click.option(
+            "--max-size",
+            type=click.IntRange(1),
+            default=DEFAULT_MAX_BYTES // 1_000_000,
+            show_default=True,
+            help="Refuse inputs larger than this many MB.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -133,12 +176,22 @@ def _script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
 
 @main.command(context_settings=CONTEXT)
 @click.argument("source")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "ssml", "json", "markdown"]),
-              default="text", show_default=True,
-              help="text: the words spoken; ssml: SSML 1.1; json: the script model; "
-                   "markdown: the cleaned article before speech rules.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout.")
-@click.option("--explain", is_flag=True, help="List every normalization and lexicon change on stderr.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "ssml", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: the words spoken; ssml: SSML 1.1; json: the script model; "
+    "markdown: the cleaned article before speech rules.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout."
+)
+@click.option(
+    "--explain", is_flag=True, help="List every normalization and lexicon change on stderr."
+)
 @click.option("--phonemes", is_flag=True, help="SSML: use <phoneme> for lexicon entries with IPA.")
 @script_options
 @handle_errors

@@ -18,13 +18,17 @@ logger = logging.getLogger("readaloud")
 SOURCE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".ssml"}
 
 
-def expand_sources(sources: tuple[str, ...], from_list: Path | None, from_feed: str | None) -> list[str]:
+def expand_sources(
+    sources: tuple[str, ...], from_list: Path | None, from_feed: str | None
+) -> list[str]:
     """Paths, folders (their article files, sorted), list files and article feeds, in order."""
     found: list[str] = []
     for source in sources:
         path = Path(source)
         if source != "-" and "://" not in source and path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+            files = sorted(
+                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
+            )
             if not files:
                 raise InputError(f"{source}: the folder holds no .html, .md, .txt or .ssml files.")
             found += [str(p) for p in files]
@@ -55,32 +59,65 @@ def expand_sources(sources: tuple[str, ...], from_list: Path | None, from_feed: 
 
 @click.command(context_settings=CONTEXT)
 @click.argument("sources", nargs=-1)
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Folder for the episodes.")
-@click.option("--from-list", type=click.Path(dir_okay=False, path_type=Path),
-              help="A file of sources (paths or URLs), one a line.")
-@click.option("--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Folder for the episodes.",
+)
+@click.option(
+    "--from-list",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file of sources (paths or URLs), one a line.",
+)
+@click.option(
+    "--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry."
+)
 @script_options
-@click.option("--format", "audio_format", type=click.Choice(["mp3", "m4b"]), default="mp3",
-              show_default=True, help="MP3 with ID3 chapters, or M4B audiobook with chapters.")
+@click.option(
+    "--format",
+    "audio_format",
+    type=click.Choice(["mp3", "m4b"]),
+    default="mp3",
+    show_default=True,
+    help="MP3 with ID3 chapters, or M4B audiobook with chapters.",
+)
 @click.option("--bitrate", default="64k", show_default=True, help="Audio bitrate.")
-@click.option("--sample-rate", type=int, default=44100, show_default=True, help="Output sample rate.")
+@click.option(
+    "--sample-rate", type=int, default=44100, show_default=True, help="Output sample rate."
+)
 @click.option("--stereo", is_flag=True, help="Stereo output (default mono).")
 @click.option("--loudness", type=float, help="Target LUFS (default -19 mono, -16 stereo).")
 @click.option("--no-normalize", is_flag=True, help="Do not normalize loudness.")
-@click.option("--cover", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Cover art (JPEG/PNG); default: the article's image when local.")
+@click.option(
+    "--cover",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Cover art (JPEG/PNG); default: the article's image when local.",
+)
 @click.option("--album", help="Album tag (default: the site name).")
-@click.option("--intro", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Audio played before the article (its own chapter).")
+@click.option(
+    "--intro",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Audio played before the article (its own chapter).",
+)
 @click.option("--intro-title", help="Chapter title of the intro (default: its file name).")
-@click.option("--outro", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Audio played after the article (its own chapter).")
+@click.option(
+    "--outro",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Audio played after the article (its own chapter).",
+)
 @click.option("--outro-title", help="Chapter title of the outro (default: its file name).")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Audio cache folder (default: the user cache folder).")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Audio cache folder (default: the user cache folder).",
+)
 @click.option("--no-cache", is_flag=True, help="Neither read nor keep cached audio.")
-@click.option("-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
+)
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
@@ -128,7 +165,13 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
 
         try:
             return convert_one(
-                source, output_dir, script_opts, voice, EpisodeOptions(**episode_kw), synth, force=force
+                source,
+                output_dir,
+                script_opts,
+                voice,
+                EpisodeOptions(**episode_kw),
+                synth,
+                force=force,
             )
         except ReadaloudError as exc:
             return Outcome(source, "failed", detail=str(exc))
@@ -148,7 +191,9 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             outcomes.append(outcome)
 
     if batch and not quiet:
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("converted", "up to date", "failed")}
+        counts = {
+            s: sum(o.status == s for o in outcomes) for s in ("converted", "up to date", "failed")
+        }
         click.echo(
             f"{counts['converted']} converted, {counts['up to date']} up to date, {counts['failed']} failed",
             err=True,
@@ -192,7 +237,9 @@ def _feed_settings(directory: Path, flags: dict):
 
 @click.command(context_settings=CONTEXT)
 @click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--base-url", help="Where DIR's files will be published (required here or in the config).")
+@click.option(
+    "--base-url", help="Where DIR's files will be published (required here or in the config)."
+)
 @click.option("--title", help="Show title.")
 @click.option("--author", help="Show author.")
 @click.option("--description", help="Show description.")
@@ -203,8 +250,12 @@ def _feed_settings(directory: Path, flags: dict):
 @click.option("--owner-name", help="Owner name (itunes:owner).")
 @click.option("--owner-email", help="Owner e-mail (itunes:owner).")
 @click.option("--link", help="Website of the show.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Feed file (default DIR/feed.xml).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Feed file (default DIR/feed.xml).",
+)
 @handle_errors
 def feed(directory: Path, output: Path | None, **flags) -> None:
     """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.

@@ -109,7 +109,8 @@ class Figure:
 Block = Heading | Paragraph | ListBlock | Table | FAQ | Quote | Callout | Code | Figure
 
 BLOCK_TYPES: dict[str, type] = {
-    cls.kind: cls for cls in (Heading, Paragraph, ListBlock, Table, FAQ, Quote, Callout, Code, Figure)
+    cls.kind: cls
+    for cls in (Heading, Paragraph, ListBlock, Table, FAQ, Quote, Callout, Code, Figure)
 }
 
 
@@ -135,7 +136,9 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "blocks"}
+        data = {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "blocks"
+        }
         data["blocks"] = [block_to_dict(b) for b in self.blocks]
         return data
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -98,16 +99,25 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
         if options.language:
             script.language = options.language
         preset, more = resolve_preset(
-            voice.preset, language=script.language, engine=voice.engine, voice=voice.voice, rate=voice.rate
+            voice.preset,
+            language=script.language,
+            engine=voice.engine,
+            voice=voice.voice,
+            rate=voice.rate,
         )
         warnings += more
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
     article = parse_article(raw, extra_boilerplate=options.boilerplate or None)
+    article.image = _local_image(article.image, raw)
     if options.language:
         article.language = options.language
     preset, more = resolve_preset(
-        voice.preset, language=article.language, engine=voice.engine, voice=voice.voice, rate=voice.rate
+        voice.preset,
+        language=article.language,
+        engine=voice.engine,
+        voice=voice.voice,
+        rate=voice.rate,
     )
     warnings += more
     lexicon = _lexicon_for(preset, options)
@@ -120,6 +130,16 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
     if not script.chapters:
         raise InputError(f"{raw.name}: no text to speak was found.")
     return Loaded(script, article, raw.name, raw.url, digest, preset, warnings)
+
+
+def _local_image(image: str | None, raw) -> str | None:
+    """A relative image path in a local article is made absolute (it may become the cover)."""
+    if not image or "://" in image or image.startswith("data:") or raw.url or raw.name == "-":
+        return image
+    path = Path(image)
+    if not path.is_absolute():
+        path = Path(raw.name).resolve().parent / path
+    return str(path)
 
 
 def episode_guid(loaded: Loaded) -> str:
@@ -183,6 +203,24 @@ def _up_to_date(manifest_path: Path, identity: dict) -> bool:
     )
 
 
+_slug_lock = threading.Lock()
+_reserved: dict[tuple[Path, str], str] = {}
+
+
+def _reserve_slug(title: str, out_dir: Path, guid: str) -> str:
+    """choose_slug, plus a guard against two articles of one batch taking the same name at once."""
+    from .publish.slug import choose_slug
+
+    with _slug_lock:
+        base = slug = choose_slug(title, out_dir, guid)
+        number = 2
+        while _reserved.get((out_dir.resolve(), slug), guid) != guid:
+            slug = f"{base}-{number}"
+            number += 1
+        _reserved[(out_dir.resolve(), slug)] = guid
+        return slug
+
+
 def convert_one(
     source: str,
     out_dir: Path,
@@ -195,7 +233,6 @@ def convert_one(
 ) -> Outcome:
     """Convert one source into an episode in `out_dir` (skipped when already up to date)."""
     from .publish.episode import write_episode
-    from .publish.slug import choose_slug
     from .synth import synthesize_script
 
     loaded = make_script(source, script_options, voice)
@@ -215,7 +252,7 @@ def convert_one(
         "settings_sha256": settings_digest(script, preset, episode_options),
         "guid": guid,
     }
-    slug = choose_slug(script.title, out_dir, guid)
+    slug = _reserve_slug(script.title, out_dir, guid)
     manifest_path = out_dir / f"{slug}.json"
     if not force and _up_to_date(manifest_path, identity):
         return Outcome(source, "up to date", manifest_path)
@@ -229,9 +266,13 @@ def convert_one(
         progress=synth_options.progress,
     )
     try:
-        write_episode(script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity)
+        write_episode(
+            script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
+        )
     finally:
         close = getattr(result, "close", None)
         if close:
             close()
-    return Outcome(source, "converted", manifest_path, synthesized=result.misses, cached=result.hits)
+    return Outcome(
+        source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
+    )

@@ -165,7 +165,9 @@ class Reader:
             return
         p = self.pauses
         if len(items) > 1:
-            yield Utterance(f"A list of {_count(len(items), 'item')}.", "list", p.label, split=False)
+            yield Utterance(
+                f"A list of {_count(len(items), 'item')}.", "list", p.label, split=False
+            )
         for n, item in enumerate(items, block.start):
             if block.ordered:
                 item = f"{num2words(n, to='ordinal').capitalize()}: {item}"
@@ -221,12 +223,20 @@ class Reader:
         yield Utterance(intro, "table", p.table_row, split=False)
         for row in rows[: self.settings.table_row_limit]:
             key, value = (row + [""])[:2]
-            text = f"{key.rstrip(':.')}: {value.rstrip('.;, ')}." if key and value else _sentence(key or value)
+            text = (
+                f"{key.rstrip(':.')}: {value.rstrip('.;, ')}."
+                if key and value
+                else _sentence(key or value)
+            )
             yield Utterance(text, "table", p.table_row, split=False)
         if len(rows) > self.settings.table_row_limit:
             rest = len(rows) - self.settings.table_row_limit
-            yield Utterance(f"The table has {_count(rest, 'more row')}, not read here.", "table",
-                            p.table_row, split=False)
+            yield Utterance(
+                f"The table has {_count(rest, 'more row')}, not read here.",
+                "table",
+                p.table_row,
+                split=False,
+            )
         yield from self._end_block()
 
     @staticmethod
@@ -295,7 +305,11 @@ class Reader:
         if self.settings.images == "skip":
             return
         alt, caption = _clean(block.alt), _clean(block.caption or "")
-        text = alt if not caption or caption in alt else (f"{_sentence(alt)} {caption}" if alt else caption)
+        text = (
+            alt
+            if not caption or caption in alt
+            else (f"{_sentence(alt)} {caption}" if alt else caption)
+        )
         if text:
             yield Utterance(f"Image: {_sentence(text)}", "caption", self.pauses.paragraph, False)
 
@@ -349,7 +363,9 @@ def build_script(
         if isinstance(block, Heading):
             previous = next((u for _, us in reversed(chapters) for u in reversed(us)), None)
             if previous is not None:
-                previous.pause_after_ms = max(previous.pause_after_ms, settings.pauses.heading_before)
+                previous.pause_after_ms = max(
+                    previous.pause_after_ms, settings.pauses.heading_before
+                )
             if block.level == level and _clean(block.text):
                 chapters.append((_clean(block.text), []))
         chapters[-1][1].extend(reader.read(block))

@@ -19,7 +19,14 @@ RA_NS = "urn:readaloud:script:1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BREAK_MS = 5000  # Azure's cap; longer pauses are split into several breaks
 
-_STRENGTH_MS = {"none": 0, "x-weak": 100, "weak": 250, "medium": 400, "strong": 700, "x-strong": 1200}
+_STRENGTH_MS = {
+    "none": 0,
+    "x-weak": 100,
+    "weak": 250,
+    "medium": 400,
+    "strong": 700,
+    "x-strong": 1200,
+}
 _META_KEYS = ("date", "description", "image", "site_name", "url", "source")
 
 ET.register_namespace("", SSML_NS)
@@ -40,7 +47,9 @@ def _xml_lang(language: str) -> str:
 
 def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
     """The script as an SSML 1.1 document (well-formed XML, text escaped)."""
-    speak = ET.Element(_q("speak"), {"version": "1.1", f"{{{XML_NS}}}lang": _xml_lang(script.language)})
+    speak = ET.Element(
+        _q("speak"), {"version": "1.1", f"{{{XML_NS}}}lang": _xml_lang(script.language)}
+    )
     metadata = ET.SubElement(speak, _q("metadata"))
     attrs = {"title": script.title or ""}
     if script.author:
@@ -183,7 +192,11 @@ class _Collector:
             return
         if name == "break":
             time = element.get("time")
-            ms = _parse_time(time) if time else _STRENGTH_MS.get(element.get("strength", "medium"), 400)
+            ms = (
+                _parse_time(time)
+                if time
+                else _STRENGTH_MS.get(element.get("strength", "medium"), 400)
+            )
             self.pause(ms)
             self._tail(element)
             return
@@ -224,7 +237,9 @@ def parse_ssml(text: str) -> SpeechScript:
     except ET.ParseError as exc:
         raise InputError(f"malformed SSML: {exc}. Fix the XML and try again.") from None
     if _local(root.tag) != "speak":
-        raise InputError(f"not an SSML document: the root element is <{_local(root.tag)}>, not <speak>.")
+        raise InputError(
+            f"not an SSML document: the root element is <{_local(root.tag)}>, not <speak>."
+        )
     info = root.find(f"{_q('metadata')}/{_q('script', RA_NS)}")
     titles: dict[str, str] = {}
     metadata: dict[str, str] = {}
@@ -246,5 +261,9 @@ def parse_ssml(text: str) -> SpeechScript:
             chapter.title = title or chapter.segments[0].text[:60]
     language = root.get(f"{{{XML_NS}}}lang") or "en"
     return SpeechScript(
-        title=title or chapters[0].title, author=author, language=language, chapters=chapters, metadata=metadata
+        title=title or chapters[0].title,
+        author=author,
+        language=language,
+        chapters=chapters,
+        metadata=metadata,
     )
