@@ -204,7 +204,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     if refresh_feed:
         from .publish.feed import write_feed
 
-        path = write_feed(output_dir, _feed_settings(output_dir, {"base_url": base_url}))
+        path = write_feed(output_dir, _feed_settings({"base_url": base_url}))
         if not quiet:
             click.echo(f"feed: {path}", err=True)
     if any(o.status == "failed" for o in outcomes):
@@ -227,12 +227,11 @@ def _report(outcome, quiet: bool) -> None:
         )
 
 
-def _feed_settings(directory: Path, flags: dict):
-    from .publish.feed import FeedSettings, load_feed_config
+def _feed_settings(flags: dict):
+    """Flags given on the command line; the feed fills the rest from DIR's config and episodes."""
+    from .publish.feed import FeedSettings
 
-    values = load_feed_config(directory)
-    values.update({k: v for k, v in flags.items() if v is not None})
-    return FeedSettings(**values)
+    return FeedSettings(**{k: v for k, v in flags.items() if v is not None})
 
 
 @click.command(context_settings=CONTEXT)
@@ -250,6 +249,7 @@ def _feed_settings(directory: Path, flags: dict):
 @click.option("--owner-name", help="Owner name (itunes:owner).")
 @click.option("--owner-email", help="Owner e-mail (itunes:owner).")
 @click.option("--link", help="Website of the show.")
+@click.option("--copyright", help="Copyright line of the show.")
 @click.option(
     "-o",
     "--output",
@@ -264,5 +264,5 @@ def feed(directory: Path, output: Path | None, **flags) -> None:
     """
     from .publish.feed import write_feed
 
-    path = write_feed(directory, _feed_settings(directory, flags), output)
+    path = write_feed(directory, _feed_settings(flags), output)
     click.echo(str(path), err=True)
