@@ -23,6 +23,16 @@ logger = logging.getLogger(__name__)
 PRESET_SUFFIX = ".toml"
 DEFAULT_PRESET = "default"
 
+# The accent to prefer when the article names only its language ("en"): extend as needed.
+DEFAULT_REGION: dict[str, str] = {
+    "en": "en-US",
+    "fr": "fr-FR",
+    "de": "de-DE",
+    "es": "es-ES",
+    "pt": "pt-BR",
+    "zh": "zh-CN",
+}
+
 
 @dataclass(frozen=True)
 class VoicePreset:
@@ -189,7 +199,10 @@ def _pick_for_language(
 
     def rank(p: VoicePreset) -> tuple[int, int, int, int, str]:
         same_language = not language or _primary(p.language) == _primary(language)
-        exact = bool(language) and _same_tag(p.language, language)
+        wanted = (
+            language if language and "-" in language else DEFAULT_REGION.get(_primary(language))
+        )
+        exact = bool(wanted) and _same_tag(p.language, wanted)
         # Offline by default: an offline voice of the right language beats an online one
         # with the exact accent (the accent mismatch is reported as a warning).
         return (
