@@ -150,4 +150,5 @@ def test_voice_can_be_a_piper_model_path_or_name(user_dir, tmp_path, monkeypatch
 
 def test_language_without_region_prefers_the_usual_accent(user_dir):
     assert resolve_preset(None, language="en", engine="gtts")[0].name == "gtts-en-us"
+    assert resolve_preset(None, language=None, engine="gtts")[0].name == "gtts-en-us"
     assert resolve_preset(None, language="en-GB", engine="gtts")[0].name == "gtts-en-gb"
