@@ -199,9 +199,10 @@ def _pick_for_language(
 
     def rank(p: VoicePreset) -> tuple[int, int, int, int, str]:
         same_language = not language or _primary(p.language) == _primary(language)
-        wanted = (
-            language if language and "-" in language else DEFAULT_REGION.get(_primary(language))
-        )
+        # No region given: the usual accent; no language at all counts as English, like the
+        # script model's default.
+        wanted = language if language and "-" in language else None
+        wanted = wanted or DEFAULT_REGION.get(_primary(language or "en"))
         exact = bool(wanted) and _same_tag(p.language, wanted)
         # Offline by default: an offline voice of the right language beats an online one
         # with the exact accent (the accent mismatch is reported as a warning).
