@@ -112,8 +112,9 @@ def test_rate_maps_to_length_scale(cache_dir, preset):
     normal = engine.synthesize(text, preset).duration_ms
     fast = engine.synthesize(text, replace(preset, rate=2.0)).duration_ms
     slow = engine.synthesize(text, replace(preset, rate=0.5)).duration_ms
-    assert 0.4 < fast / normal < 0.65
-    assert 1.6 < slow / normal < 2.5
+    # Not exactly 1/2 and 2: the length scale stretches phonemes, not the edges of the clip.
+    assert 0.45 < fast / normal < 0.75
+    assert 1.45 < slow / normal < 2.2
 
 
 def test_model_loaded_once_per_process(cache_dir, preset, monkeypatch):

@@ -166,8 +166,8 @@ class PiperEngine(Engine):
         """Size the session pool for `jobs` worker threads (before the first utterance)."""
         pool = self._pool(preset)
         with pool._lock:
-            if pool._created == 0:
-                pool.size = max(1, jobs)
+            # Grow only: sessions already loaded keep serving (a pool never shrinks mid-run).
+            pool.size = max(pool.size, jobs, 1)
 
     def settings(self, preset: VoicePreset) -> dict[str, object]:
         return {"rate": preset.rate, "sample_rate": self._pool(preset).sample_rate}
