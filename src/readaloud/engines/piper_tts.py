@@ -1,9 +1,10 @@
 """Piper (piper-tts): the default offline neural engine. Plain text in; rate via length_scale.
 
 Models are loaded once per process and kept in a small pool of ONNX sessions per model.
-Measured on 2 cores (see benchmarks/synth_vs_bare.py): one session per worker thread with one
-intra-op thread each beats one shared session whose intra-op threads fight the other workers,
-so the pool hands each worker its own session.
+Measured on 2 cores (benchmarks/synth_vs_bare.py, seed article, 590 s of audio): one session
+using both cores took 28.3 s; two sessions with one intra-op thread each, one per worker thread,
+23.5 s (3 and 4 workers: 24.1 s and 25.2 s). Sharing one session between threads was slower
+still, so the pool hands each worker its own session.
 """
 
 from __future__ import annotations
