@@ -121,7 +121,7 @@ class GoogleEngine(Engine):
         try:
             import gtts  # noqa: F401
         except ImportError:
-            return False, "gTTS is not installed; run: pip install 'readaloud[gtts]'"
+            return False, "gTTS is not installed; run: pip install gTTS"
         return True, "ready (online engine, needs network)"
 
     def check_voice(self, preset: VoicePreset | None) -> tuple[bool, str]:
@@ -138,7 +138,7 @@ class GoogleEngine(Engine):
         try:
             from gtts.lang import tts_langs
         except ImportError as exc:
-            raise EngineError("gTTS is not installed. Run: pip install 'readaloud[gtts]'") from exc
+            raise EngineError("gTTS is not installed. Run: pip install gTTS") from exc
         langs = {code.lower(): code for code in tts_langs()}
         tag = (preset.voice or preset.language).replace("_", "-")
         primary = tag.split("-")[0].lower()
