@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import threading
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_fakes import FakeEngine
+from engine_fakes import FakeEngine, tone
 
 from readaloud import synth
 from readaloud.engines.base import Engine
@@ -297,3 +298,36 @@ def test_offline_gtts_fails_fast_and_writes_nothing(tmp_path, monkeypatch):
         )
     assert time.monotonic() - started < 1.0
     assert google.requests == [] and not list(tmp_path.rglob("*.wav"))
+
+
+class SsmlEngine(FakeEngine):
+    """A fake engine that reads SSML, as espeak-ng does."""
+
+    capabilities = dataclasses.replace(FakeEngine.capabilities, accepts_ssml=True)
+
+    def synthesize_ssml(self, ssml: str, preset):
+        with self.lock:
+            self.calls.append(ssml)
+        return tone(40 * len(ssml) / preset.rate)
+
+
+def test_ssml_engines_receive_each_utterance_as_ssml(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from readaloud.script.model import Span
+
+    register_engine("fake", SsmlEngine)
+    try:
+        segment = Segment(
+            "It cost three dollars.",
+            300,
+            spans=[Span("It cost ", "It cost "), Span("$3", "three dollars", "money"), Span(".", ".")],
+        )
+        script = SpeechScript("T", language="en-GB", chapters=[Chapter("T", [segment])])
+        synthesize_script(script, FAKE, cache_dir=tmp_path, progress=False)
+        (sent,) = get_engine("fake").calls
+        root = ET.fromstring(sent)
+        assert root.tag.endswith("speak") and '<sub alias="three dollars">$3</sub>' in sent
+        assert "break" not in sent  # pauses are silence inserted at assembly
+    finally:
+        unregister_engine("fake")

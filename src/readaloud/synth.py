@@ -21,6 +21,7 @@ from .engines.registry import get_engine
 from .errors import EngineError
 from .pcm import PCM, Clip
 from .script.model import SpeechScript
+from .script.ssml import segment_ssml
 from .synth_cache import ClipStore, clip_key
 from .synth_progress import Progress
 from .voices import VoicePreset
@@ -96,10 +97,13 @@ def _plausible(text: str, pcm: PCM) -> bool:
     return not (letters > MIN_LETTERS_FOR_CHECK and pcm.duration_ms < MIN_CLIP_MS)
 
 
-def synthesize_checked(engine: Engine, text: str, preset: VoicePreset) -> PCM:
-    """Synthesize one utterance; retry once on empty or implausibly short audio, then fail."""
+def synthesize_checked(
+    engine: Engine, text: str, preset: VoicePreset, ssml: str | None = None
+) -> PCM:
+    """Synthesize one utterance (as SSML when given); retry once on empty or implausibly
+    short audio, then fail."""
     for attempt in (1, 2):
-        pcm = engine.synthesize(text, preset)
+        pcm = engine.synthesize_ssml(ssml, preset) if ssml else engine.synthesize(text, preset)
         if _plausible(text, pcm):
             return pcm
         logger.warning(
@@ -159,15 +163,19 @@ def _run(
 ) -> None:
     result.voice_id = engine.voice_id(preset)
     version, settings = engine.version(), engine.settings(preset)
+    # SSML-capable engines get each utterance as SSML, so <sub>/<say-as> reach them.
+    ssml: dict[int, str] = {}
     keys: dict[int, str] = {}
     for index, segment in enumerate(segments):
         if speakable(segment.text):
+            if engine.capabilities.accepts_ssml:
+                ssml[index] = segment_ssml(segment, preset.language)
             keys[index] = clip_key(
                 engine=engine.name,
                 engine_version=version,
                 voice_id=result.voice_id,
                 settings=settings,
-                text=segment.text,
+                text=ssml.get(index, segment.text),
             )
 
     # First look-up: what the cache already holds. Repeated texts are synthesized once.
@@ -201,7 +209,7 @@ def _run(
 
     def make(key: str, indices: list[int]) -> None:
         text = segments[indices[0]].text
-        clip = store.put(key, synthesize_checked(engine, text, preset))
+        clip = store.put(key, synthesize_checked(engine, text, preset, ssml.get(indices[0])))
         with lock:
             _record(result, clip, indices)
         bar.advance(clip.duration_ms / 1000.0 * len(indices), len(indices))

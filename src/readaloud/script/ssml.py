@@ -77,6 +77,16 @@ def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
+def segment_ssml(segment: Segment, language: str) -> str:
+    """One utterance as a small SSML document, for engines that read SSML (espeak-ng -m).
+
+    Its pause is not included: assembly inserts the silence after every utterance.
+    """
+    speak = ET.Element(_q("speak"), {"version": "1.1", f"{{{XML_NS}}}lang": _xml_lang(language)})
+    _render_spans(ET.SubElement(speak, _q("s")), segment, phonemes=False)
+    return ET.tostring(speak, encoding="unicode")
+
+
 def _indent(speak: ET.Element) -> None:
     """One element per line; mixed content inside <s> is left exactly as it is."""
     speak.text = "\n  "
