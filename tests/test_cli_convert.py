@@ -206,3 +206,22 @@ def test_gtts_offline_fails_fast_with_one_line(tmp_path, monkeypatch):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "--engine piper" in lines[0]
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_chapters_command_prints_the_episode_chapters(seed_episode):
+    out, _, manifest = seed_episode
+    result = CliRunner().invoke(main, ["chapters", str(out / f"{manifest['slug']}.mp3"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == manifest["chapters"]
+    text = CliRunner().invoke(main, ["chapters", str(out / f"{manifest['slug']}.mp3")])
+    assert manifest["chapters"][1]["title"] in text.output
+    bad = CliRunner().invoke(main, ["chapters", str(out / f"{manifest['slug']}.vtt")])
+    assert bad.exit_code == 1 and bad.output.startswith("Error: ")
+
+
+def test_voices_command_lists_the_offline_default_as_ready():
+    result = CliRunner().invoke(main, ["voices", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    default = next(r for r in rows if r["kind"] == "preset" and r["name"] == "default")
+    assert default["ready"] is True and default["engine"] == "piper"

@@ -28,7 +28,7 @@ from ..document import (
     Table,
 )
 from .model import Chapter, Segment, SpeechScript
-from .sentences import split_sentences
+from .sentences import cut_long, split_sentences
 
 
 @dataclass
@@ -405,7 +405,7 @@ def _segments(utterance, language, settings, lexicon, options, normalize) -> Ite
     if not utterance.text:
         yield Segment("", utterance.pause_after_ms, utterance.role)
         return
-    pieces = split_sentences(utterance.text, language) if utterance.split else [utterance.text]
+    pieces = split_sentences(utterance.text, language) if utterance.split else cut_long(utterance.text)
     pieces = [_clean(p) for p in pieces if _clean(p)]
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1

@@ -14,7 +14,9 @@ import re
 from .normalize_abbrev import abbreviations
 from .normalize_engine import sentence_starters
 
-MAX_CHARS = 400
+# Piper's working memory grows with the utterance (about 0.8 MB a character per session,
+# measured), so one utterance stays under this many characters.
+MAX_CHARS = 300
 CANDIDATE = re.compile(r"(?<![.!?])(?:[.!?]+|…)[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])")
 _TOKEN = re.compile(r"\S+$")
 _INITIAL = re.compile(r"[(\[\"'“‘]?[A-Z]\.")
@@ -52,7 +54,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
     return True
 
 
-def _cut_long(sentence: str, limit: int) -> list[str]:
+def cut_long(sentence: str, limit: int = MAX_CHARS) -> list[str]:
     """Cut at the ; : or , (else the space) nearest the middle until every piece fits."""
     if len(sentence) <= limit:
         return [sentence]
@@ -72,7 +74,7 @@ def _cut_long(sentence: str, limit: int) -> list[str]:
     head, tail = sentence[:cut].strip(), sentence[cut:].strip()
     if not head or not tail:
         return [sentence]
-    return _cut_long(head, limit) + _cut_long(tail, limit)
+    return cut_long(head, limit) + cut_long(tail, limit)
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -90,5 +92,5 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     result = []
     for sentence in sentences:
         if sentence:
-            result.extend(_cut_long(sentence, MAX_CHARS))
+            result.extend(cut_long(sentence, MAX_CHARS))
     return result
