@@ -142,3 +142,27 @@ def test_usage_error_exits_2():
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_publisher_boilerplate_file_extends_the_built_in_rules(tmp_path):
+    article = tmp_path / "a.md"
+    article.write_text(
+        "# Title Here\n\nA real paragraph about the harbour and its boats.\n\n"
+        "Brought to you by Acme Widgets, the best widgets in town.\n\nAnother real paragraph here.\n"
+    )
+    rules = tmp_path / "site.toml"
+    rules.write_text("[lines]\ndrop = ['brought to you by .*']\n")
+    plain = run("script", str(article))
+    assert "Acme Widgets" in plain.output
+    cleaned = run("script", str(article), "--boilerplate", str(rules))
+    assert cleaned.exit_code == 0, cleaned.output
+    assert "Acme Widgets" not in cleaned.output and "Another real paragraph here." in cleaned.output
+
+
+def test_explain_lists_changes_on_stderr():
+    from conftest import SEED
+
+    result = CliRunner().invoke(main, ["script", str(SEED), "--explain", "-o", "/dev/null"])
+    assert result.exit_code == 0
+    assert '"1950-1953" -> "nineteen fifty to nineteen fifty-three"' in result.output
+    assert '"80th" -> "eightieth"' in result.output
