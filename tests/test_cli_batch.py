@@ -150,3 +150,33 @@ def test_from_list_and_from_feed_with_local_files_and_a_local_http_server(tmp_pa
         assert len(list(out2.glob("*.mp3"))) == 2
     finally:
         server.shutdown()
+
+
+def test_url_source_gets_the_pages_image_as_cover(tmp_path):
+    from mutagen.id3 import ID3
+
+    from readaloud.ffmpeg import run_ffmpeg
+
+    site = tmp_path / "site"
+    site.mkdir()
+    run_ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1", str(site / "cover.png")])
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        (site / "page.html").write_text(
+            ARTICLES["rain.html"].replace(
+                "</head>", f"<meta property='og:image' content='{base}/cover.png'></head>"
+            )
+        )
+        out = tmp_path / "out"
+        result = invoke("convert", f"{base}/page.html", "-o", str(out), "--cache-dir", str(tmp_path / "c"))
+        assert result.exit_code == 0, result.output
+    finally:
+        server.shutdown()
+    mp3 = next(out.glob("*.mp3"))
+    (picture,) = ID3(mp3).getall("APIC")
+    assert picture.mime == "image/png" and picture.data == (site / "cover.png").read_bytes()
+    assert (out / f"{mp3.stem}.png").is_file()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import tempfile
 import threading
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .document import Article
-from .errors import InputError
+from .errors import InputError, ReadaloudError
 from .script.model import SpeechScript
 from .script.reading import ReadingSettings, build_script
 from .script.ssml import parse_ssml
@@ -203,6 +204,24 @@ def _up_to_date(manifest_path: Path, identity: dict) -> bool:
     )
 
 
+def _fetch_cover(image: str | None, folder: Path) -> Path | None:
+    """The article's image, fetched along with a web page, as the cover when it is JPEG/PNG."""
+    if not image or not image.startswith(("http://", "https://")):
+        return None
+    from .audio.tags import image_type
+    from .sources.fetch import fetch_url
+
+    try:
+        fetched = fetch_url(image, max_bytes=5_000_000, timeout=10.0)
+        path = folder / "cover"
+        path.write_bytes(fetched.data)
+        image_type(path)
+    except ReadaloudError as exc:
+        logger.warning("The article image is not used as cover: %s", exc)
+        return None
+    return path
+
+
 _slug_lock = threading.Lock()
 _reserved: dict[tuple[Path, str], str] = {}
 
@@ -257,6 +276,9 @@ def convert_one(
     if not force and _up_to_date(manifest_path, identity):
         return Outcome(source, "up to date", manifest_path)
 
+    cover_dir = tempfile.TemporaryDirectory(prefix="readaloud-cover-")
+    if episode_options.cover is None and loaded.source_url:
+        episode_options.cover = _fetch_cover(script.metadata.get("image"), Path(cover_dir.name))
     result = synthesize_script(
         script,
         preset,
@@ -270,9 +292,8 @@ def convert_one(
             script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
         )
     finally:
-        close = getattr(result, "close", None)
-        if close:
-            close()
+        result.close()
+        cover_dir.cleanup()
     return Outcome(
         source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
     )
