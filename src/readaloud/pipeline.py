@@ -94,33 +94,22 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
 
     raw = read_source(source, max_bytes=options.max_bytes)
     digest = hashlib.sha256(raw.data).hexdigest()
-    warnings: list[str] = []
+
+    def preset_for(language: str | None):
+        return resolve_preset(
+            voice.preset, language=language, engine=voice.engine, voice=voice.voice, rate=voice.rate
+        )
+
     if raw.kind == "ssml":
         script = parse_ssml(raw.text)
-        if options.language:
-            script.language = options.language
-        preset, more = resolve_preset(
-            voice.preset,
-            language=script.language,
-            engine=voice.engine,
-            voice=voice.voice,
-            rate=voice.rate,
-        )
-        warnings += more
+        script.language = options.language or script.language
+        preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
     article = parse_article(raw, extra_boilerplate=options.boilerplate or None)
     article.image = _local_image(article.image, raw)
-    if options.language:
-        article.language = options.language
-    preset, more = resolve_preset(
-        voice.preset,
-        language=article.language,
-        engine=voice.engine,
-        voice=voice.voice,
-        rate=voice.rate,
-    )
-    warnings += more
+    article.language = options.language or article.language
+    preset, warnings = preset_for(article.language)
     lexicon = _lexicon_for(preset, options)
     script = build_script(
         article,
@@ -276,24 +265,21 @@ def convert_one(
     if not force and _up_to_date(manifest_path, identity):
         return Outcome(source, "up to date", manifest_path)
 
-    cover_dir = tempfile.TemporaryDirectory(prefix="readaloud-cover-")
-    if episode_options.cover is None and loaded.source_url:
-        episode_options.cover = _fetch_cover(script.metadata.get("image"), Path(cover_dir.name))
-    result = synthesize_script(
-        script,
-        preset,
-        cache_dir=synth_options.cache_dir,
-        use_cache=synth_options.use_cache,
-        jobs=synth_options.jobs,
-        progress=synth_options.progress,
-    )
-    try:
-        write_episode(
-            script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
-        )
-    finally:
-        result.close()
-        cover_dir.cleanup()
+    with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
+        if episode_options.cover is None and loaded.source_url:
+            image = script.metadata.get("image")
+            episode_options.cover = _fetch_cover(image, Path(cover_dir))
+        with synthesize_script(
+            script,
+            preset,
+            cache_dir=synth_options.cache_dir,
+            use_cache=synth_options.use_cache,
+            jobs=synth_options.jobs,
+            progress=synth_options.progress,
+        ) as result:
+            write_episode(
+                script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
+            )
     return Outcome(
         source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
     )

@@ -201,17 +201,16 @@ class Reader:
         if block.caption:
             intro = f"{_sentence(block.caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, split=False)
-        limit = self.settings.table_row_limit
-        for number, row in enumerate(rows[:limit], 1):
+        for number, row in enumerate(rows[: self.settings.table_row_limit], 1):
             yield Utterance(self._row(row, names, number), "table", p.table_row, split=False)
-        if len(rows) > limit:
-            rest = len(rows) - limit
-            yield Utterance(
-                f"The table has {_count(rest, 'more row')}, not read here.",
-                "table",
-                p.table_row,
-                split=False,
-            )
+        yield from self._table_end(len(rows))
+
+    def _table_end(self, rows: int) -> Iterator[Utterance]:
+        """Say how many rows were left out of a large table, then pause."""
+        rest = rows - self.settings.table_row_limit
+        if rest > 0:
+            text = f"The table has {_count(rest, 'more row')}, not read here."
+            yield Utterance(text, "table", self.pauses.table_row, split=False)
         yield from self._end_block()
 
     def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
@@ -229,15 +228,7 @@ class Reader:
                 else _sentence(key or value)
             )
             yield Utterance(text, "table", p.table_row, split=False)
-        if len(rows) > self.settings.table_row_limit:
-            rest = len(rows) - self.settings.table_row_limit
-            yield Utterance(
-                f"The table has {_count(rest, 'more row')}, not read here.",
-                "table",
-                p.table_row,
-                split=False,
-            )
-        yield from self._end_block()
+        yield from self._table_end(len(rows))
 
     @staticmethod
     def _row(row: list[str], names: list[str], number: int) -> str:
@@ -405,7 +396,9 @@ def _segments(utterance, language, settings, lexicon, options, normalize) -> Ite
     if not utterance.text:
         yield Segment("", utterance.pause_after_ms, utterance.role)
         return
-    pieces = split_sentences(utterance.text, language) if utterance.split else cut_long(utterance.text)
+    pieces = (
+        split_sentences(utterance.text, language) if utterance.split else cut_long(utterance.text)
+    )
     pieces = [_clean(p) for p in pieces if _clean(p)]
     for index, piece in enumerate(pieces):
         last = index == len(pieces) - 1
