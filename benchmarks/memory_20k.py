@@ -32,6 +32,8 @@ def build_article(words: int) -> str:
         out += [f"## Part {part}", ""]
         for number, paragraph in enumerate(paragraphs, 1):
             text = re.sub(r"\s+", " ", paragraph).strip()
+            # every sentence unique, so nothing is a cache hit
+            text = re.sub(r"(?<=[.!?]) (?=[A-Z])", f" In part {part}: ", text)
             text = f"In part {part}, note {number}: {text}"
             out += [text, ""]
             count += len(text.split())

@@ -205,6 +205,18 @@ def test_default_jobs():
     assert synth.default_jobs(Serial()) == 1
 
 
+def test_default_jobs_stay_within_the_memory_budget(monkeypatch):
+    class Heavy(FakeEngine):
+        worker_memory_mb = 400
+
+    monkeypatch.setattr(synth.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("READALOUD_MEMORY_MB", raising=False)
+    assert synth.default_jobs(Heavy()) == 1  # (1024 - 300) // 400
+    monkeypatch.setenv("READALOUD_MEMORY_MB", "2048")
+    assert synth.default_jobs(Heavy()) == 4  # min(cap of 4, (2048 - 300) // 400)
+    assert synth.default_jobs(FakeEngine()) == 4
+
+
 class FakeTTY(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -39,11 +39,25 @@ def default_cache_dir() -> Path:
     return cache_root() / "audio"
 
 
+# The default job count keeps a conversion within this much memory (READALOUD_MEMORY_MB).
+MEMORY_BUDGET_MB = 1024
+BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model
+
+
 def default_jobs(engine: Engine) -> int:
-    """One worker per core (capped) for parallel-safe engines, else one."""
+    """One worker per core (capped) for parallel-safe engines, within the memory budget.
+
+    A Piper session needs about 400 MB at the longest utterance, so under the default 1 GB
+    budget Piper runs one session (on all cores); `--jobs 2` or READALOUD_MEMORY_MB=2048 buys
+    about 20% speed on two cores for about 400 MB more (benchmarks/convert_vs_bare.py).
+    """
     if not engine.parallel_safe:
         return 1
-    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
+    jobs = min(MAX_DEFAULT_JOBS, os.cpu_count() or 1)
+    if engine.worker_memory_mb:
+        budget = int(os.environ.get("READALOUD_MEMORY_MB", MEMORY_BUDGET_MB))
+        jobs = min(jobs, (budget - BASE_MEMORY_MB) // engine.worker_memory_mb)
+    return max(1, jobs)
 
 
 def speakable(text: str) -> bool:

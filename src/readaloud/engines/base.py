@@ -45,6 +45,8 @@ class Engine(abc.ABC):
     capabilities: Capabilities
     parallel_safe: bool = False
     """True when `synthesize` may run on several threads at once and that pays."""
+    worker_memory_mb: int = 0
+    """Memory one more parallel worker needs (a model session); bounds the default job count."""
 
     @abc.abstractmethod
     def version(self) -> str:

@@ -106,6 +106,7 @@ class PiperEngine(Engine):
         binaries=[],
     )
     parallel_safe = True
+    worker_memory_mb = 400  # measured: a session's arena at a 300-character utterance
 
     def __init__(self) -> None:
         self._pools: dict[Path, _VoicePool] = {}
