@@ -185,3 +185,14 @@ def test_two_column_fact_box_reads_key_value_pairs():
     assert rows[0] == "A table about Mozilla, with three rows."
     assert rows[1].startswith("Founded: ") and "Column" not in " ".join(rows)
     assert rows[3] == "Divisions."
+
+
+def test_a_section_with_only_its_heading_is_not_a_chapter():
+    script = script_of(
+        Paragraph("Lede."),
+        Heading("Watch the video", 2),
+        Heading("Real part", 2),
+        Paragraph("Body."),
+    )
+    assert [c.title for c in script.chapters] == ["A Title", "Real part"]
+    assert "Watch the video" not in texts(script)

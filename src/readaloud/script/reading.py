@@ -387,7 +387,11 @@ def build_script(
                 _segments(utterance, language, settings, lexicon, normalize_options, normalize)
             )
         _merge_markers(chapter)
-        if any(s.text for s in chapter.segments):
+        # A section with nothing but its heading (e.g. one that held only a video) is no place
+        # to send a listener: it is left out rather than made an empty chapter.
+        if any(s.role != "heading" for s in chapter.segments) or (
+            not script.chapters and chapter.segments
+        ):
             script.chapters.append(chapter)
     return script
 
