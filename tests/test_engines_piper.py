@@ -142,3 +142,31 @@ def test_multi_sentence_text_joins_all_chunks(cache_dir, preset):
 def test_voices_dirs_follow_env(monkeypatch, tmp_path):
     monkeypatch.setenv("READALOUD_VOICES_DIR", str(tmp_path))
     assert piper_models.voices_dirs()[0] == tmp_path
+
+
+def test_sessions_are_recycled_so_memory_stays_flat(monkeypatch, preset):
+    """A session retires after RECYCLE_AFTER utterances; parallel workers never deadlock."""
+    import threading
+
+    monkeypatch.setattr(piper_tts, "RECYCLE_AFTER", 3)
+    engine = PiperEngine()
+    engine.prepare(preset, 2)
+    pool = engine._pool(preset)
+    loads = []
+    original = pool._new_voice
+    monkeypatch.setattr(pool, "_new_voice", lambda: loads.append(1) or original())
+    results = []
+
+    def work(words):
+        for word in words:
+            results.append(engine.synthesize(f"Say {word}.", preset).samples)
+
+    threads = [threading.Thread(target=work, args=(["one", "two", "three", "four", "five"],))
+               for _ in range(2)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a worker is stuck waiting for a session"
+    assert len(results) == 10 and all(n > 0 for n in results)
+    assert len(loads) >= 4  # 10 utterances, 3 per session
