@@ -166,3 +166,14 @@ def test_explain_lists_changes_on_stderr():
     assert result.exit_code == 0
     assert '"1950-1953" -> "nineteen fifty to nineteen fifty-three"' in result.output
     assert '"80th" -> "eightieth"' in result.output
+
+
+@pytest.mark.parametrize(
+    "args", [["--bitrate", "banana"], ["--bitrate", "999k"], ["--sample-rate", "12345"]]
+)
+def test_bad_audio_options_are_usage_errors_before_any_work(tmp_path, args):
+    from conftest import SEED
+
+    result = run("convert", str(SEED), "-o", str(tmp_path / "out"), *args)
+    assert result.exit_code == 2
+    assert not (tmp_path / "out").exists()

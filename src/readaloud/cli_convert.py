@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from .errors import InputError, ReadaloudError
 logger = logging.getLogger("readaloud")
 
 SOURCE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".ssml"}
+
+
+def _bitrate(value: str) -> str:
+    """64k, 64K or 64000 -> "64k"; anything else is a usage error before any work is done."""
+    match = re.fullmatch(r"(\d{1,3})\s*[kK]|(\d{4,6})", value.strip())
+    kbps = int(match.group(1) or int(match.group(2)) // 1000) if match else 0
+    if not 8 <= kbps <= 320:
+        raise click.BadParameter(f"{value!r} is not a bitrate from 8k to 320k, e.g. 64k.")
+    return f"{kbps}k"
 
 
 def expand_sources(
@@ -84,9 +94,20 @@ def expand_sources(
     show_default=True,
     help="MP3 with ID3 chapters, or M4B audiobook with chapters.",
 )
-@click.option("--bitrate", default="64k", show_default=True, help="Audio bitrate.")
 @click.option(
-    "--sample-rate", type=int, default=44100, show_default=True, help="Output sample rate."
+    "--bitrate",
+    default="64k",
+    show_default=True,
+    callback=lambda ctx, param, value: _bitrate(value),
+    help="Audio bitrate, e.g. 64k or 96k.",
+)
+@click.option(
+    "--sample-rate",
+    type=click.Choice(["16000", "22050", "24000", "32000", "44100", "48000"]),
+    default="44100",
+    show_default=True,
+    callback=lambda ctx, param, value: int(value),
+    help="Output sample rate in Hz.",
 )
 @click.option("--stereo", is_flag=True, help="Stereo output (default mono).")
 @click.option("--loudness", type=float, help="Target LUFS (default -19 mono, -16 stereo).")
