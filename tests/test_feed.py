@@ -540,3 +540,16 @@ def test_feed_written_elsewhere_links_itself_by_its_name(show, tmp_path):
     assert channel.xpath("atom:link/@href", namespaces=NS) == [BASE + "podcast.rss"]
     assert not (show / "feed.xml").exists()
     assert check_feed(out, show) == []
+
+
+def test_remote_article_image_is_not_used_as_episode_art(show, mp3):
+    add_episode(
+        show, mp3, "remote-art", date="2025-09-11", image="https://example.com/wide-card.png"
+    )
+    root = parse(build_feed(show, SETTINGS))
+    item = next(
+        i
+        for i in root.iter("item")
+        if i.findtext("title") == "remote-art" or "remote-art" in (i.findtext("guid") or "")
+    )
+    assert item.xpath("itunes:image", namespaces=NS) == []

@@ -55,7 +55,7 @@ class Episode:
     duration_ms: int
     chapter_titles: tuple[str, ...]
     chapter_starts_ms: tuple[int, ...]
-    image: str | None  # a file name in the folder that exists, or an absolute URL
+    image: str | None  # a cover file name in the folder that exists
     chapters: Sidecar | None
     vtt: Sidecar | None
     srt: Sidecar | None
@@ -164,7 +164,12 @@ def load_episode(path: Path, data: dict | None = None) -> Episode | None:
     if not audio_type:
         raise InputError(f"{path}: unknown audio type for {audio_name}. Use MP3 or M4A/M4B.")
     image = _text(data, "image")
-    if image and not _is_url(image) and not (folder / image).is_file():
+    if image and _is_url(image):
+        # A page's own image (often a wide social card) is not known to meet Apple's artwork
+        # rules; only covers readaloud checked and published next to the audio are used.
+        logger.debug("%s: remote article image %s not used as episode art", path.name, image)
+        image = None
+    if image and not (folder / image).is_file():
         logger.warning("%s: cover image %s is missing; episode image left out", path.name, image)
         image = None
     chapters = [c for c in data.get("chapters") or [] if isinstance(c, dict)]
