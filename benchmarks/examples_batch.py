@@ -56,7 +56,7 @@ def main() -> None:
     run("feed", str(out), *FEED)
     print(f"\nsources: {len(sources)}; episodes: {len(list(out.glob('*.mp3')))}")
     print(f"first batch {first:.1f} s, second batch {second:.1f} s")
-    print(f"feed check: {'OK' if not problems else problems}")
+    print(f"feed check: {problems or 'OK'}")
     print(f"second batch all up to date: {f'0 converted, {len(sources)} up to date' in report}")
     print(f"feed byte-identical after the second batch: {feed.read_bytes() == before}")
     print(f"output: {out}")
