@@ -26,7 +26,9 @@ FEED = ["--base-url", "https://podcast.example.org/episodes/", "--title", "Examp
 
 def run(*args: str) -> tuple[float, str]:
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "readaloud", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "readaloud", *args], capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     print(proc.stderr.strip())
     if proc.returncode != 0:

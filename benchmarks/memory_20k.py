@@ -50,7 +50,16 @@ def main() -> None:
     article = work / "long.md"
     article.write_text(build_article(args.words), encoding="utf-8")
     print(f"article: {len(article.read_text().split())} words")
-    cmd = [sys.executable, "-m", "readaloud", "--quiet", "convert", str(article), "-o", str(work / "out")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "readaloud",
+        "--quiet",
+        "convert",
+        str(article),
+        "-o",
+        str(work / "out"),
+    ]
     cmd += ["--cache-dir", str(work / "cache")]
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()

@@ -159,7 +159,9 @@ def test_url_source_gets_the_pages_image_as_cover(tmp_path):
 
     site = tmp_path / "site"
     site.mkdir()
-    run_ffmpeg(["-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1", str(site / "cover.png")])
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1", str(site / "cover.png")]
+    )
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *a: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -172,7 +174,9 @@ def test_url_source_gets_the_pages_image_as_cover(tmp_path):
             )
         )
         out = tmp_path / "out"
-        result = invoke("convert", f"{base}/page.html", "-o", str(out), "--cache-dir", str(tmp_path / "c"))
+        result = invoke(
+            "convert", f"{base}/page.html", "-o", str(out), "--cache-dir", str(tmp_path / "c")
+        )
         assert result.exit_code == 0, result.output
     finally:
         server.shutdown()

@@ -333,7 +333,11 @@ def test_ssml_engines_receive_each_utterance_as_ssml(tmp_path):
         segment = Segment(
             "It cost three dollars.",
             300,
-            spans=[Span("It cost ", "It cost "), Span("$3", "three dollars", "money"), Span(".", ".")],
+            spans=[
+                Span("It cost ", "It cost "),
+                Span("$3", "three dollars", "money"),
+                Span(".", "."),
+            ],
         )
         script = SpeechScript("T", language="en-GB", chapters=[Chapter("T", [segment])])
         synthesize_script(script, FAKE, cache_dir=tmp_path, progress=False)
