@@ -11,15 +11,15 @@ Target: peak RSS under 1 GB (1024 MiB).
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from convert_vs_bare import timed  # noqa: E402  (the same child-process timer)
+
 SEED = ROOT / "examples" / "seed-article.txt"
 
 
@@ -61,20 +61,13 @@ def main() -> None:
         str(work / "out"),
     ]
     cmd += ["--cache-dir", str(work / "cache")]
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            raise SystemExit(err.read().decode()[-2000:])
+    elapsed, peak_kib = timed(cmd)
     mp3 = next((work / "out").glob("*.mp3"))
     manifest = mp3.with_suffix(".json").read_text()
     duration = int(re.search(r'"duration_ms": (\d+)', manifest).group(1)) / 1000
     print(f"audio: {duration / 60:.1f} min, MP3 {mp3.stat().st_size / 1e6:.1f} MB")
     print(f"convert wall time: {elapsed:.1f} s (real-time factor {elapsed / duration:.3f})")
-    print(f"peak RSS of convert: {usage.ru_maxrss / 1024:.0f} MiB (target < 1024 MiB)")
+    print(f"peak RSS of convert: {peak_kib / 1024:.0f} MiB (target < 1024 MiB)")
 
 
 if __name__ == "__main__":

@@ -181,19 +181,18 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         progress=not quiet and not batch,
     )
 
+    def convert_source(source: str):
+        from .pipeline import convert_one
+
+        options = EpisodeOptions(**episode_kw)
+        return convert_one(source, output_dir, script_opts, voice, options, synth, force=force)
+
     def run(source: str):
-        from .pipeline import Outcome, convert_one
+        """One source of a batch: a failure is reported and the batch goes on."""
+        from .pipeline import Outcome
 
         try:
-            return convert_one(
-                source,
-                output_dir,
-                script_opts,
-                voice,
-                EpisodeOptions(**episode_kw),
-                synth,
-                force=force,
-            )
+            return convert_source(source)
         except ReadaloudError as exc:
             return Outcome(source, "failed", detail=str(exc))
 
@@ -205,9 +204,8 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
                 outcomes.append(outcome)
     else:
         for source in all_sources:
-            outcome = run(source)
-            if not batch and outcome.status == "failed":
-                raise ReadaloudError(outcome.detail)
+            # a single source fails as itself (its own error class and exit code)
+            outcome = run(source) if batch else convert_source(source)
             _report(outcome, quiet)
             outcomes.append(outcome)
 

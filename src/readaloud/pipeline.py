@@ -6,6 +6,7 @@ runs everything for one source and skips work whose inputs and settings did not 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -80,9 +81,17 @@ def lexicon_paths(preset, extra: list[Path]) -> list[Path]:
 
 
 def _lexicon_for(preset, options: ScriptOptions):
+    paths = lexicon_paths(preset, options.lexicons)
+    # Keyed by each file's identity, so a batch loads and compiles the lexicons once, and an
+    # edited lexicon file is read again.
+    return _merged_lexicon(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
+
+
+@functools.lru_cache(maxsize=8)
+def _merged_lexicon(files: tuple[tuple[str, int, int], ...]):
     from .script.lexicon import Lexicon, load_lexicon
 
-    lexicons = [load_lexicon(path) for path in lexicon_paths(preset, options.lexicons)]
+    lexicons = [load_lexicon(Path(name)) for name, _, _ in files]
     return Lexicon.merge(*lexicons) if lexicons else None
 
 
