@@ -2,4 +2,6 @@
 
 from .cli import main
 
-main()
+# Guarded: Dask's worker processes start by spawning, which imports this module again.
+if __name__ == "__main__":
+    main()

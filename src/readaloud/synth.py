@@ -44,8 +44,11 @@ MEMORY_BUDGET_MB = 1024
 BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model
 
 
-def default_jobs(engine: Engine) -> int:
+def default_jobs(engine: Engine, *, cores: int | None = None, budget_mb: int | None = None) -> int:
     """One worker per core (capped) for parallel-safe engines, within the memory budget.
+
+    `cores` and `budget_mb` default to this machine's cores and READALOUD_MEMORY_MB; a Dask
+    worker passes its own thread count and memory limit.
 
     A Piper session needs about 400 MB at the longest utterance, so under the default 1 GB
     budget Piper runs one session (on all cores); `--jobs 2` or READALOUD_MEMORY_MB=2048 buys
@@ -53,9 +56,9 @@ def default_jobs(engine: Engine) -> int:
     """
     if not engine.parallel_safe:
         return 1
-    jobs = min(MAX_DEFAULT_JOBS, os.cpu_count() or 1)
+    jobs = min(MAX_DEFAULT_JOBS, cores or os.cpu_count() or 1)
     if engine.worker_memory_mb:
-        budget = int(os.environ.get("READALOUD_MEMORY_MB", MEMORY_BUDGET_MB))
+        budget = budget_mb or int(os.environ.get("READALOUD_MEMORY_MB", MEMORY_BUDGET_MB))
         jobs = min(jobs, (budget - BASE_MEMORY_MB) // engine.worker_memory_mb)
     return max(1, jobs)
 

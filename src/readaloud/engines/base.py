@@ -81,5 +81,9 @@ class Engine(abc.ABC):
         """(ready, reason) for one preset's voice; by default the engine's own check()."""
         return self.check()
 
+    def sessions_loaded(self) -> int:
+        """How many voice models or sessions this process has loaded so far (0 = none kept)."""
+        return 0
+
     def prepare(self, preset: VoicePreset, jobs: int) -> None:  # noqa: B027 - optional hook
         """Called once before a run of `jobs` worker threads: load models, probe the network."""

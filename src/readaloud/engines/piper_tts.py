@@ -37,6 +37,7 @@ DEFAULT_SAMPLE_RATE = 22050
 
 
 RECYCLE_AFTER = 100  # utterances per ONNX session
+THREADS_ENV = "READALOUD_THREADS"
 
 
 def _trim_heap() -> None:
@@ -53,6 +54,8 @@ class _VoicePool:
         self.size = 1
         self._free: queue.LifoQueue[PiperVoice | None] = queue.LifoQueue()
         self._created = 0
+        self.loads = 0
+        """Sessions loaded so far (the first, more when sessions are added or recycled)."""
         self._uses: dict[int, int] = {}
         self._lock = threading.Lock()
         self._config = json.loads(model.config.read_text(encoding="utf-8"))
@@ -68,9 +71,12 @@ class _VoicePool:
 
         options = onnxruntime.SessionOptions()
         # With several workers, each session gets its share of the cores; one session alone
-        # keeps onnxruntime's default (all cores).
-        if self.size > 1:
-            options.intra_op_num_threads = max(1, (os.cpu_count() or 1) // self.size)
+        # keeps onnxruntime's default (all cores). READALOUD_THREADS (set in a Dask worker to
+        # its thread count) caps the cores this process may use.
+        cores = int(os.environ.get(THREADS_ENV) or 0)
+        if self.size > 1 or cores:
+            options.intra_op_num_threads = max(1, (cores or os.cpu_count() or 1) // self.size)
+        self.loads += 1
         try:
             session = onnxruntime.InferenceSession(
                 str(self.model.model), sess_options=options, providers=["CPUExecutionProvider"]
@@ -202,6 +208,9 @@ class PiperEngine(Engine):
         with pool._lock:
             # Grow only: sessions already loaded keep serving (a pool never shrinks mid-run).
             pool.size = max(pool.size, jobs, 1)
+
+    def sessions_loaded(self) -> int:
+        return sum(pool.loads for pool in list(self._pools.values()))
 
     def settings(self, preset: VoicePreset) -> dict[str, object]:
         return {"rate": preset.rate, "sample_rate": self._pool(preset).sample_rate}
