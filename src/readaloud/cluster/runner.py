@@ -11,6 +11,7 @@ retried TASK_RETRIES times; after that the packet's article fails and the batch 
 from __future__ import annotations
 
 import logging
+import queue
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -53,9 +54,8 @@ class DaskRunner:
     def synthesize(self, packets: Sequence, synth) -> Iterator:
         """Submit every packet at once (Dask balances and steals work), yield results as they
         complete. A packet lost for good becomes a PacketResult carrying the error."""
-        from distributed import wait
-
         batch = uuid.uuid4().hex[:8]
+        finished: queue.SimpleQueue = queue.SimpleQueue()
         futures = {}
         for packet in packets:
             future = self.client.submit(
@@ -68,20 +68,18 @@ class DaskRunner:
                 retries=TASK_RETRIES,
             )
             futures[future] = packet
-        pending = set(futures)
+            future.add_done_callback(finished.put)
         idle_since: float | None = None
         try:
-            while pending:
+            while futures:
                 try:
-                    done, pending = wait(pending, timeout=POLL_S, return_when="FIRST_COMPLETED")
-                except TimeoutError:
-                    done = set()
-                if done:
-                    idle_since = None
-                for future in done:
-                    yield self._result(future, futures.pop(future))
-                if not done:
+                    future = finished.get(timeout=POLL_S)
+                except queue.Empty:
                     idle_since = self._check_alive(idle_since)
+                    continue
+                idle_since = None
+                if future in futures:
+                    yield self._result(future, futures.pop(future))
         finally:
             # On an error or when the caller stops early, drop what is still queued.
             for future in futures:
