@@ -146,8 +146,15 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
         connection.close()
         raise
     if dashboard:
-        logger.warning("Dask dashboard: %s", client.dashboard_link)
+        logger.info("Dask dashboard: %s", _dashboard(client))
     return connection
+
+
+def _dashboard(client: Client) -> str:
+    """The dashboard address, or why there is none (the scheduler needs bokeh for it)."""
+    if "dashboard" in client.scheduler_info().get("services", {}):
+        return client.dashboard_link
+    return "none (the scheduler serves one when bokeh is installed beside it)"
 
 
 def _check_workers(connection: Connection) -> None:
