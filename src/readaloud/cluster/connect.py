@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -51,6 +52,7 @@ def _require_dask() -> None:
         ) from None
 
 
+@functools.cache
 def local_versions() -> dict[str, str | None]:
     """This process's versions of the packages that must match across the cluster."""
     found: dict[str, str | None] = {}
