@@ -194,8 +194,8 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
 
 def _check_ffmpeg(audio_format: str) -> None:
     """Fail before any synthesis when the ffmpeg in use cannot encode `audio_format`."""
-    from .audio.encode import FORMATS
-    from .ffmpeg import ffmpeg
+    from ..audio.encode import FORMATS
+    from ..ffmpeg import ffmpeg
 
     ffmpeg().require_encoder(FORMATS[audio_format][0])
 
