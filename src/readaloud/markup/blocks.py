@@ -143,6 +143,7 @@ class BlockRenderer:
             entries.append(node.sub("li"))
             self.inline(entries[-1], item, self.take(index, f"item:{number}"))
         self.mark(node, self.take(index, "intro"), holder=entries[0])
+        node.attrs.setdefault("id", f"l-{index}")
 
     def table(self, parent: Element, index: int, block: Table) -> None:
         rows = [[clean(c) for c in row] for row in block.rows]
@@ -157,7 +158,7 @@ class BlockRenderer:
         if not rows and not any(header):
             return
         width = max([len(header)] + [len(r) for r in rows])
-        table = parent.sub("table", epub_type="table")
+        table = parent.sub("table")
         caption = table.sub("caption", clean(block.caption)) if block.caption else None
         head = None
         if any(header):
@@ -210,7 +211,7 @@ class BlockRenderer:
         self.mark(node, opening, holder=text)
 
     def callout(self, parent: Element, index: int, block: Callout) -> None:
-        node = parent.sub("aside", class_="ra-callout", id=f"a-{index}", epub_type="sidebar")
+        node = parent.sub("aside", class_="ra-callout", id=f"a-{index}")
         label = clean(block.label).rstrip(":")
         if label:
             self.inline(node.sub("p").sub("strong"), label, self.take(index, "label"))

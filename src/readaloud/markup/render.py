@@ -30,13 +30,18 @@ class NavHeading:
     """Id of the spoken sentence inside it (None when the heading is not read aloud)."""
 
 
+# Elements a reading system may escape from (EPUB Media Overlays): tag -> the overlay's epub:type.
+STRUCTURES = {"table": "table", "aside": "aside", "ul": "list", "ol": "list"}
+
+
 @dataclass
 class Structure:
-    """A table, sidebar or note: reading systems may skip it or escape from it."""
+    """A table, aside or list: reading systems may escape from it (or skip it)."""
 
     id: str
+    """The element's id (the overlay's `epub:textref` fragment)."""
     kind: str
-    """Its `epub:type`: "table", "sidebar", "note", "list", "figure"."""
+    """Its `epub:type` in an overlay: "table", "aside" or "list"."""
     sentences: list[str] = field(default_factory=list)
 
 
@@ -146,8 +151,8 @@ def _finish(parts: list[Part], sync: SyncMap, options: RenderOptions) -> None:
                         inner[0] if inner else None,
                     )
                 )
-            kind = node.attrs.get("epub:type")
-            if kind in ("table", "sidebar", "note", "footnote") and "id" in node.attrs:
+            kind = STRUCTURES.get(node.tag)
+            if kind and "id" in node.attrs:
                 inner = _sentences_in(node)
                 if inner:
                     part.structures.append(Structure(node.attrs["id"], kind, inner))
