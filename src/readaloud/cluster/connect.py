@@ -11,6 +11,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError, ReadaloudError
+from ..paths import memory_budget_mb
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 LOCAL = "local"
-SCHEDULER_ENV = "READALOUD_SCHEDULER"
 # The whole connect (including Dask's own retries) stays well under the 10 s users wait for.
 CONNECT_TIMEOUT_S = 5.0
 # How long a batch waits for a first worker on a scheduler that has none (adaptive clusters).
@@ -94,16 +94,6 @@ class Connection:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def memory_budget_mb() -> int:
-    """Per-worker memory budget of a LocalCluster we start: the one a local run keeps to."""
-    from ..synth import MEMORY_BUDGET_MB
-
-    try:
-        return int(os.environ.get("READALOUD_MEMORY_MB", MEMORY_BUDGET_MB))
-    except ValueError:
-        raise ConfigError("READALOUD_MEMORY_MB must be a number of megabytes.") from None
 
 
 def connect(address: str, *, workers: int | None = None, dashboard: bool = False) -> Connection:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 
-from ..engines.piper_tts import THREADS_ENV
+from ..paths import MEMORY_ENV, THREADS_ENV, memory_budget_mb
 from .connect import ClusterError, local_versions, version_problem
 
 _lock = threading.Lock()
@@ -19,12 +19,9 @@ _gates: dict[str, threading.BoundedSemaphore] = {}
 
 def worker_budget_mb(memory_limit: int | None) -> int:
     """READALOUD_MEMORY_MB when the worker has it, else the worker's Dask memory limit."""
-    from ..synth import MEMORY_BUDGET_MB
-
-    value = os.environ.get("READALOUD_MEMORY_MB")
-    if value:
-        return int(value)
-    return memory_limit // 2**20 if memory_limit else MEMORY_BUDGET_MB
+    if os.environ.get(MEMORY_ENV) or not memory_limit:
+        return memory_budget_mb()
+    return memory_limit // 2**20
 
 
 def _gate(preset, nthreads: int, memory_limit: int | None) -> threading.BoundedSemaphore:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
+from ..paths import engine_threads
 from ..pcm import PCM
 from .base import Capabilities, Engine
 from .piper_models import PiperModel, resolve_model, verify_model
@@ -37,7 +38,6 @@ DEFAULT_SAMPLE_RATE = 22050
 
 
 RECYCLE_AFTER = 100  # utterances per ONNX session
-THREADS_ENV = "READALOUD_THREADS"
 
 
 def _trim_heap() -> None:
@@ -73,7 +73,7 @@ class _VoicePool:
         # With several workers, each session gets its share of the cores; one session alone
         # keeps onnxruntime's default (all cores). READALOUD_THREADS (set in a Dask worker to
         # its thread count) caps the cores this process may use.
-        cores = int(os.environ.get(THREADS_ENV) or 0)
+        cores = engine_threads()
         if self.size > 1 or cores:
             options.intra_op_num_threads = max(1, (cores or os.cpu_count() or 1) // self.size)
         self.loads += 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .cluster.connect import LOCAL, SCHEDULER_ENV, check_address
+from ..cluster.connect import LOCAL, check_address
+from ..paths import SCHEDULER_ENV
 
 
 def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -39,6 +40,6 @@ def open_runner(scheduler: str | None, workers: int | None, *, debug: bool):
         raise click.UsageError("--workers needs --scheduler local (a remote cluster has its own).")
     if scheduler is None:
         return None
-    from .cluster import DaskRunner
+    from ..cluster import DaskRunner
 
     return DaskRunner.open(scheduler, workers=workers, dashboard=debug)
