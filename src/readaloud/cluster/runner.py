@@ -15,9 +15,11 @@ import queue
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+from ..synth.packets import Packet, PacketResult
 from .connect import WORKER_WAIT_S, ClusterError, Connection, connect
-from .worker import run_packet
+from .worker import run_packet, worker_cache
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +53,13 @@ class DaskRunner:
     def close(self) -> None:
         self.connection.close()
 
-    def synthesize(self, packets: Sequence, synth) -> Iterator:
+    def synthesize(
+        self, packets: Sequence[Packet], cache_dir: Path, jobs: int | None
+    ) -> Iterator[PacketResult]:
         """Submit every packet at once (Dask balances and steals work), yield results as they
-        complete. A packet lost for good becomes a PacketResult carrying the error."""
+        complete, with the audio in memory. A packet lost for good becomes a PacketResult
+        carrying the error. `jobs` is not used: each worker's budget decides its sessions."""
+        target = worker_cache(Path(cache_dir))
         batch = uuid.uuid4().hex[:8]
         finished: queue.SimpleQueue = queue.SimpleQueue()
         futures = {}
@@ -61,7 +67,7 @@ class DaskRunner:
             future = self.client.submit(
                 run_packet,
                 packet,
-                synth,
+                target,
                 self.connection.versions,
                 key=f"readaloud-{batch}-{packet.article}-{packet.number}",
                 pure=False,
@@ -87,8 +93,6 @@ class DaskRunner:
 
     def _result(self, future, packet):
         from distributed import KilledWorker
-
-        from ..pipeline.plan import PacketResult
 
         try:
             return future.result()
