@@ -49,8 +49,8 @@ def _noop(x: int) -> int:
 def run_batch(sources: list[str], workers: int, work: Path, label: str) -> dict:
     """Convert `sources` on a fresh LocalCluster of `workers` processes, empty cache."""
     import readaloud
+    from readaloud import ConvertOptions, SynthOptions
     from readaloud.cluster import DaskRunner
-    from readaloud.options import ConvertOptions, SynthOptions
 
     out, cache = work / f"{label}-out", work / f"{label}-cache"
     options = ConvertOptions(synth=SynthOptions(cache_dir=cache, progress=False))
@@ -72,7 +72,7 @@ def run_batch(sources: list[str], workers: int, work: Path, label: str) -> dict:
 def client_overhead(sources: list[str], done: dict) -> float:
     """Seconds per episode of the client's own work: the batch again, every clip cached."""
     import readaloud
-    from readaloud.options import ConvertOptions, SynthOptions
+    from readaloud import ConvertOptions, SynthOptions
 
     options = ConvertOptions(
         synth=SynthOptions(cache_dir=done["cache"], progress=False), force=True

@@ -12,10 +12,7 @@ TOPICS = {
 
 
 def _sentences(topic: str, part: str, count: int) -> str:
-    return " ".join(
-        f"Fact {n} on the {part.lower()} of the {topic}."
-        for n in range(1, count + 1)
-    )
+    return " ".join(f"Fact {n} on the {part.lower()} of the {topic}." for n in range(1, count + 1))
 
 
 def write_articles(folder: Path) -> list[str]:

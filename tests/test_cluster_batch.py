@@ -11,12 +11,12 @@ import pytest
 pytest.importorskip("distributed", reason="needs the cluster extra: pip install -e '.[test]'")
 
 from cluster_articles import write_articles  # noqa: E402
+from readaloud.options import ConvertOptions, SynthOptions  # noqa: E402
 
 import readaloud  # noqa: E402
 from readaloud.cluster import DaskRunner  # noqa: E402
 from readaloud.cluster.worker import voice_loads  # noqa: E402
-from readaloud.options import ConvertOptions, SynthOptions  # noqa: E402
-from readaloud.publish.feed import FeedSettings  # noqa: E402
+from readaloud.publish.feed import FeedSettings, write_feed  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -31,23 +31,23 @@ FEED = FeedSettings(
 )
 
 
-def options(cache, **kw) -> ConvertOptions:
-    return ConvertOptions(synth=SynthOptions(cache_dir=cache, progress=False), feed=FEED, **kw)
+def batch(sources, out, cache, runner=None):
+    """Convert, then refresh the feed, as `readaloud convert --feed` does."""
+    options = ConvertOptions(synth=SynthOptions(cache_dir=cache, progress=False))
+    outcomes = readaloud.convert(sources, out, options, runner=runner)
+    write_feed(out, FEED)
+    return outcomes
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     work = tmp_path_factory.mktemp("cluster-batch")
     sources = write_articles(work / "articles")
-    local = readaloud.convert(sources, work / "local", options(work / "cache-local"))
+    local = batch(sources, work / "local", work / "cache-local")
     with DaskRunner.open("local", workers=2) as runner:
-        cluster = readaloud.convert(
-            sources, work / "cluster", options(work / "cache-cluster"), runner=runner
-        )
+        cluster = batch(sources, work / "cluster", work / "cache-cluster", runner)
         loads = runner.client.run(voice_loads)
-        again = readaloud.convert(
-            sources, work / "cluster-again", options(work / "cache-cluster"), runner=runner
-        )
+        again = batch(sources, work / "cluster-again", work / "cache-cluster", runner)
     return {"work": work, "local": local, "cluster": cluster, "loads": loads, "again": again}
 
 
@@ -84,7 +84,9 @@ def test_same_files_chapters_transcripts_and_durations_as_a_local_run(runs):
         assert [c["title"] for c in mine["chapters"]] == [c["title"] for c in theirs["chapters"]]
         assert abs(mine["duration_ms"] - theirs["duration_ms"]) <= 0.02 * theirs["duration_ms"]
         vtt = mine["files"]["vtt"]["name"]
-        assert cue_texts((cluster_dir / vtt).read_text()) == cue_texts((local_dir / vtt).read_text())
+        assert cue_texts((cluster_dir / vtt).read_text()) == cue_texts(
+            (local_dir / vtt).read_text()
+        )
 
 
 def test_same_feed_as_a_local_run(runs):
