@@ -33,8 +33,8 @@ from .common import CONTEXT, handle_errors, logger, script_options, script_setti
 @handle_errors
 def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, **kw) -> None:
     """Print the speech script of SOURCE (what will be spoken, chapter by chapter)."""
-    from ..fsutil import write_text_atomic
     from ..api import load_source
+    from ..fsutil import write_text_atomic
 
     loaded = load_source(source, script_settings(kw))
     for warning in loaded.warnings:

@@ -58,6 +58,7 @@ def finish_article(plan: ArticlePlan, clips: Mapping[str, Clip], synthesized: in
             audio=plan.options.audio,
             publish=publish,
             pause_scale=plan.preset.pause_scale,
+            article=plan.article,
         )
     files = {key: plan.output_dir / entry.name for key, entry in manifest.files.items()}
     return Outcome(

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..document import Article
 from ..engines.registry import get_engine
 from ..errors import EngineError
 from ..options import ConvertOptions
@@ -48,6 +49,8 @@ class ArticlePlan:
     image: str | None = None
     """The article's image (a URL for a web article), a cover candidate."""
     source_url: str | None = None
+    article: Article | None = None
+    """The cleaned article (None for SSML input), for the sync map of the text editions."""
 
     @property
     def segment_count(self) -> int:
@@ -151,4 +154,5 @@ def _packets(
         cached=cached,
         image=loaded.script.metadata.get("image"),
         source_url=loaded.source_url,
+        article=loaded.article,
     )

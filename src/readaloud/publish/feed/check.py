@@ -10,7 +10,6 @@ from urllib.parse import unquote
 from lxml import etree
 
 from ...errors import InputError
-
 from .config import MAX_DESCRIPTION_BYTES
 from .write import ATOM, ITUNES, PODCAST
 
