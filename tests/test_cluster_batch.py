@@ -52,11 +52,8 @@ def runs(tmp_path_factory):
 
 
 def manifests(folder):
-    return {
-        p.name: json.loads(p.read_text())
-        for p in sorted(folder.glob("*.json"))
-        if not p.name.endswith((".chapters.json", ".transcript.json"))
-    }
+    found = {p.name: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+    return {name: data for name, data in found.items() if "manifest_version" in data}
 
 
 def cue_texts(vtt: str) -> list[str]:

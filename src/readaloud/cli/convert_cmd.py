@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from .cluster_opts import cluster_options, open_runner
 from .common import CONTEXT, handle_errors, script_options, script_settings
 from .feed_cmd import feed_settings
 
@@ -99,6 +101,7 @@ def _bitrate(value: str) -> str:
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
+@cluster_options
 @click.pass_context
 @handle_errors
 def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed, **kw) -> None:
@@ -137,9 +140,16 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         ),
         force=kw.pop("force"),
     )
-    outcomes = api.convert(
-        found, output_dir, options, on_outcome=lambda o: _report(o, quiet, batch, debug)
-    )
+    # Connect first: an unreachable scheduler fails before anything is written.
+    runner = open_runner(kw.pop("scheduler"), kw.pop("workers"), debug=debug)
+    with runner or contextlib.nullcontext():
+        outcomes = api.convert(
+            found,
+            output_dir,
+            options,
+            runner=runner,
+            on_outcome=lambda o: _report(o, quiet, batch, debug),
+        )
     if batch and not quiet:
         _summary(outcomes)
     if kw.pop("refresh_feed"):
