@@ -117,7 +117,11 @@ def expand_sources(
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Cover art (JPEG/PNG); default: the article's image when local.",
 )
-@click.option("--album", help="Album tag (default: the site name).")
+@click.option(
+    "--album",
+    help="Show title for the album tag and chapters podcastName "
+    "(default: title in DIR/readaloud-feed.toml; the album tag falls back to the site name).",
+)
 @click.option(
     "--intro",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -258,15 +262,30 @@ def _feed_settings(flags: dict):
 @click.option(
     "--base-url", help="Where DIR's files will be published (required here or in the config)."
 )
-@click.option("--title", help="Show title.")
-@click.option("--author", help="Show author.")
+@click.option("--title", help="Show title (required here or in the config).")
+@click.option("--author", help="Show author (required here or in the config).")
 @click.option("--description", help="Show description.")
-@click.option("--image", help="Show artwork: a URL or a file name in DIR (1400-3000 px square).")
+@click.option(
+    "--image",
+    help="Show artwork: a URL or a file in DIR (square JPEG/PNG, 1400-3000 px, RGB; checked).",
+)
+@click.option(
+    "--fix-image",
+    is_flag=True,
+    default=None,
+    help="Convert artwork that breaks those rules into DIR/<name>-podcast.jpg and use that.",
+)
 @click.option("--language", help="Show language, e.g. en-us.")
 @click.option("--category", help='Apple Podcasts category, e.g. "News" or "News/Politics".')
 @click.option("--explicit/--clean", default=None, help="Explicit content flag (default clean).")
 @click.option("--owner-name", help="Owner name (itunes:owner).")
-@click.option("--owner-email", help="Owner e-mail (itunes:owner).")
+@click.option("--owner-email", help="Owner e-mail (itunes:owner, podcast:locked owner).")
+@click.option(
+    "--locked/--unlocked",
+    default=None,
+    help="podcast:locked: yes (needs --owner-email) tells other platforms not to import "
+    "the feed; no (default) allows it.",
+)
 @click.option("--link", help="Website of the show.")
 @click.option("--copyright", help="Copyright line of the show.")
 @click.option(

@@ -31,7 +31,8 @@ from ..script.model import SpeechScript
 from . import transcript
 from .chapters_json import MIME_TYPE as CHAPTERS_TYPE
 from .chapters_json import chapters_json
-from .manifest import FileEntry, Manifest
+from .feed_config import show_title
+from .manifest import FileEntry, Manifest, first_published
 
 logger = logging.getLogger(__name__)
 
@@ -138,10 +139,11 @@ def write_episode(
     cover = _cover(options, script)
     url = _text(meta.get("url"))
     site_name = _text(meta.get("site_name"))
+    show = _text(options.album) or show_title(out_dir)
     tags = EpisodeTags(
         title=script.title or slug,
         artist=_text(script.author),
-        album=_text(options.album) or site_name,
+        album=show or site_name,
         date=_date(script),
         language=script.language,
         description=_text(meta.get("description")),
@@ -171,7 +173,7 @@ def write_episode(
         with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
             timeline = _render_audio(script, clips, Path(tmp), audio_part, settings, tags, options)
         files = {"audio": FileEntry.of(audio_part, settings.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, audio_path.name)
+        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -183,6 +185,7 @@ def write_episode(
             author=tags.artist,
             language=script.language,
             date=tags.date,
+            published=first_published(out_dir / f"{slug}.json", identity.get("guid")),
             description=tags.description,
             site_name=site_name,
             url=url,
@@ -299,7 +302,7 @@ def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
 
 
 def _sidecar_documents(
-    script: SpeechScript, timeline: Timeline, tags: EpisodeTags, audio_name: str
+    script: SpeechScript, timeline: Timeline, tags: EpisodeTags, show: str | None, audio_name: str
 ) -> dict[str, tuple[str, str]]:
     """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, JSON transcript."""
     from ..script.ssml import render_ssml  # the script stage owns SSML
@@ -309,7 +312,7 @@ def _sidecar_documents(
         timeline.chapters,
         title=tags.title,
         author=tags.artist,
-        podcast_name=tags.album,
+        podcast_name=show,  # the show's title (--album or the feed config), never the site
         file_name=audio_name,
     )
     return {

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from .artwork import RULE, artwork_problem
+from .manifest import modified_at
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ class Episode:
     site_name: str | None
     description: str | None
     url: str | None
-    published: dt.datetime | None  # article date, else the manifest's "created"; None = undated
+    published: dt.datetime  # the article's date, else when readaloud first published it
     audio_name: str
     audio_bytes: int  # the real size on disk, not the manifest's claim
     audio_type: str
@@ -59,16 +61,11 @@ class Episode:
     chapters: Sidecar | None
     vtt: Sidecar | None
     srt: Sidecar | None
+    transcript: Sidecar | None  # Podcasting 2.0 JSON transcript
 
     def sort_key(self) -> tuple:
-        """Newest first; ties by title then slug; undated episodes last, by slug.
-
-        Undated episodes have no deterministic time to sort by (file mtimes change on every
-        re-render), so they go last in slug order, which is stable across re-renders.
-        """
-        if self.published is None:
-            return (1, 0.0, "", self.slug)
-        return (0, -self.published.timestamp(), self.title.casefold(), self.slug)
+        """Newest first; ties by title then slug."""
+        return (-self.published.timestamp(), self.title.casefold(), self.slug)
 
 
 def parse_date(value: object) -> dt.datetime | None:
@@ -172,8 +169,16 @@ def load_episode(path: Path, data: dict | None = None) -> Episode | None:
     if image and not (folder / image).is_file():
         logger.warning("%s: cover image %s is missing; episode image left out", path.name, image)
         image = None
+    problem = artwork_problem(folder / image) if image else None
+    if problem:
+        logger.warning("%s: episode image %s %s (%s); left out", path.name, image, problem, RULE)
+        image = None
     chapters = [c for c in data.get("chapters") or [] if isinstance(c, dict)]
-    published = parse_date(data.get("date")) or parse_date(data.get("created"))
+    published = (
+        parse_date(data.get("date"))
+        or parse_date(data.get("published"))
+        or modified_at(path)  # a manifest from before "published" (a re-render keeps this time)
+    )
     return Episode(
         manifest=path,
         slug=_text(data, "slug") or path.stem,
@@ -195,6 +200,7 @@ def load_episode(path: Path, data: dict | None = None) -> Episode | None:
         chapters=_sidecar(folder, files, "chapters", "application/json+chapters", path),
         vtt=_sidecar(folder, files, "vtt", "text/vtt", path),
         srt=_sidecar(folder, files, "srt", "application/x-subrip", path),
+        transcript=_sidecar(folder, files, "transcript", "application/json", path),
     )
 
 
