@@ -58,7 +58,9 @@ def test_podcastparser_and_feedparser_read_every_item_with_its_date(tmp_path):
         assert entry.podcast_transcript["url"].endswith(".transcript.json")
 
 
-DATED = "---\ntitle: Tea Time\ndate: 2025-03-01\nauthor: Ann Lee\n---\n\nTea is brewed in hot water.\n"
+DATED = (
+    "---\ntitle: Tea Time\ndate: 2025-03-01\nauthor: Ann Lee\n---\n\nTea is brewed in hot water.\n"
+)
 UNDATED = (
     "<html lang='en'><head><title>Rain Report</title></head><body><article><h1>Rain Report</h1>"
     "<p>Rain fell all day in the valley and the rivers rose by evening, the local office said, "
