@@ -64,7 +64,8 @@ DATED = (
 UNDATED = (
     "<html lang='en'><head><title>Rain Report</title></head><body><article><h1>Rain Report</h1>"
     "<p>Rain fell all day in the valley and the rivers rose by evening, the local office said, "
-    "while farmers moved their animals to higher fields before the next storm arrived.</p>"
+    "while farmers moved their animals to higher fields before the next storm arrived, and "
+    "the roads to the northern villages were closed until the water went down again.</p>"
     "</article></body></html>"
 )
 
@@ -103,6 +104,10 @@ def test_converted_folder_published_with_feed_is_read_by_the_apps(tmp_path):
         episodes = podcastparser.parse(BASE + "feed.xml", stream)["episodes"]
     assert all(e["published"] > 0 for e in episodes) and len(episodes) == 2
 
+    for vtt in out.glob("*.vtt"):  # every cue line within the Podcast Index's 65 characters
+        lines = vtt.read_text(encoding="utf-8").split("\n\n", 1)[1].splitlines()
+        text = [line for line in lines if line and "-->" not in line]
+        assert text and max(map(len, text)) <= 65
     chapters = json.loads((out / "tea-time.chapters.json").read_text())
     assert "podcastName" not in chapters  # no show title was known: not the article's site
 

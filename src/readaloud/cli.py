@@ -193,13 +193,23 @@ def _script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
     "--explain", is_flag=True, help="List every normalization and lexicon change on stderr."
 )
 @click.option("--phonemes", is_flag=True, help="SSML: use <phoneme> for lexicon entries with IPA.")
+@click.option(
+    "--portable",
+    is_flag=True,
+    help="SSML: plain W3C SSML 1.0 for cloud engines (no readaloud metadata or ra: attributes; "
+    "it validates against the W3C schema).",
+)
 @script_options
 @handle_errors
-def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, **kw) -> None:
+def script(
+    source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, portable: bool, **kw
+) -> None:
     """Print the speech script of SOURCE (what will be spoken, chapter by chapter)."""
     from .fsutil import write_text_atomic
     from .pipeline import make_script
 
+    if portable and fmt != "ssml":
+        raise click.UsageError("--portable applies to --format ssml only.")
     script_opts, voice = _script_settings(kw)
     loaded = make_script(source, script_opts, voice)
     for warning in loaded.warnings:
@@ -213,7 +223,7 @@ def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: 
     elif fmt == "ssml":
         from .script.ssml import render_ssml
 
-        text = render_ssml(loaded.script, phonemes=phonemes)
+        text = render_ssml(loaded.script, phonemes=phonemes, portable=portable)
     elif fmt == "json":
         text = loaded.script.to_json() + "\n"
     else:
