@@ -84,43 +84,17 @@ def test_caption_cues_keep_each_sentences_time_and_index():
 
 
 def test_lines_are_balanced_and_break_after_punctuation():
-    words = [
-        "It",
-        "was",
-        "a",
-        "bright",
-        "cold",
-        "day",
-        "in",
-        "April",
-        "and",
-        "the",
-        "clocks",
-        "were",
-        "striking",
-    ]
-    assert wrap(words, 40) == ["It was a bright cold day in April", "and the clocks were striking"]
-    words = [
-        "It",
-        "was",
-        "a",
-        "bright",
-        "cold",
-        "day",
-        "in",
-        "April,",
-        "and",
-        "the",
-        "clocks",
-        "were",
-        "striking",
-        "thirteen",
-    ]
-    assert wrap(words, 65) == [
+    def lines(text: str, width: int) -> list[str]:
+        return wrap(text.split(), width)
+
+    text = "It was a bright cold day in April and the clocks were striking"
+    assert lines(text, 40) == ["It was a bright cold day in April", "and the clocks were striking"]
+    text = "It was a bright cold day in April, and the clocks were striking thirteen"
+    assert lines(text, 65) == [
         "It was a bright cold day in April,",
         "and the clocks were striking thirteen",
     ]
-    assert wrap(["Short", "line."], 65) == ["Short line."]
+    assert lines("Short line.", 65) == ["Short line."]
 
 
 @settings(max_examples=60, deadline=None)

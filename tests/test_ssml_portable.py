@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 from lxml import etree
+from test_shared_examples import FILES
 
 from readaloud.cli import main
 from readaloud.script.model import Chapter, Segment, Span, SpeechScript
@@ -19,20 +19,7 @@ SCHEMA = etree.XMLSchema(
     etree.parse(str(Path(__file__).parent / "fixtures" / "ssml-1.0" / "synthesis.xsd"))
 )
 EMPTY_ALIAS = re.compile(r"""alias=(["'])\s*\1""")
-SHARED = ROOT.parent / "shared" / "examples"
-EXAMPLES = (
-    sorted(
-        p
-        for p in SHARED.rglob("*")
-        if p.is_file()
-        and p.suffix in {".html", ".md", ".txt"}
-        and not (p.parent.name == "extraction" and p.suffix == ".txt")
-        and ".expected." not in p.name
-        and p.name != "README.md"
-    )
-    if SHARED.is_dir()
-    else []
-)
+EXAMPLES = [p for p in FILES if p.name != "README.md"]
 
 
 def segment(*spans: tuple[str, str]) -> Segment:
