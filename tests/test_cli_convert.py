@@ -45,7 +45,9 @@ def seed_episode(tmp_path_factory):
     result = convert(str(SEED), "-o", str(out), "--cache-dir", str(cache))
     assert result.exit_code == 0, result.output
     manifest_path = next(
-        p for p in out.glob("*.json") if ".chapters." not in p.name and ".transcript." not in p.name
+        p
+        for p in out.glob("*.json")
+        if not any(f".{kind}." in p.name for kind in ("chapters", "transcript", "sync"))
     )
     manifest = json.loads(manifest_path.read_text())
     return out, cache, manifest

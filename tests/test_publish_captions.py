@@ -8,10 +8,11 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_publish_sidecars import _script_and_timeline
 
 from readaloud.ffmpeg import run_ffmpeg
 from readaloud.publish.captions import SRT_LAYOUT, VTT_LAYOUT, caption_cues, wrap
-from readaloud.publish.transcript import Cue, render_srt, render_vtt
+from readaloud.publish.transcript import Cue, cues, render_srt, render_vtt, segment_times
 
 TIMING = re.compile(r"^\d\d:\d\d:\d\d[.,]\d{3} --> \d\d:\d\d:\d\d[.,]\d{3}$")
 LONG = (
@@ -127,3 +128,16 @@ def test_srt_markup_survives_ffmpegs_srt_reader(tmp_path):
     assert "＜formula＞" in shown and "a ＜ b and c ＞ d" in shown
     assert "｛＼an8｝" in shown and "＜b＞bold＜/b＞" in shown
     assert "{" not in shown  # no ASS override codes reach the renderer
+
+
+def test_sentence_times_are_the_span_of_their_caption_cues():
+    """What the EPUB and player editions rely on: segment_times() (the sync map's times) is,
+    for every sentence, its first caption cue's start to its last caption cue's end."""
+    script, timeline = _script_and_timeline()
+    times = segment_times(script, timeline)
+    for layout in (VTT_LAYOUT, SRT_LAYOUT):
+        parts = caption_cues(cues(script, timeline), layout)
+        assert len(parts) > len(cues(script, timeline))  # the long sentence was split
+        for index, span in enumerate(times):
+            mine = [p for p in parts if p.segment == index]
+            assert (mine[0].start_ms, mine[-1].end_ms) == span if span else not mine

@@ -287,7 +287,13 @@ def convert_one(
             progress=synth_options.progress,
         ) as result:
             write_episode(
-                script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
+                script,
+                result.clips,
+                out_dir,
+                slug=slug,
+                options=episode_options,
+                identity=identity,
+                article=loaded.article,
             )
     return Outcome(
         source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
