@@ -14,8 +14,7 @@ from click.testing import CliRunner
 from test_feed import BASE, SETTINGS, add_episode, artwork
 
 from readaloud.cli import main
-from readaloud.publish.feed import write_feed
-from readaloud.publish.feed_check import check_feed
+from readaloud.publish.feed import check_feed, write_feed
 
 
 def test_podcastparser_and_feedparser_read_every_item_with_its_date(tmp_path):

@@ -9,8 +9,8 @@ from test_feed import BASE, NS, SHOW, add_episode, artwork, parse
 
 from readaloud.cli import main
 from readaloud.errors import ConfigError
-from readaloud.publish.artwork import artwork_problem, convert_artwork
 from readaloud.publish.feed import FeedSettings, build_feed
+from readaloud.publish.feed.artwork import artwork_problem, convert_artwork
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from ..script.model import SpeechScript
 from . import transcript
 from .chapters_json import MIME_TYPE as CHAPTERS_TYPE
 from .chapters_json import chapters_json
-from .feed_config import show_title
+from .feed.config import show_title
 from .manifest import FileEntry, Manifest, first_published
 
 logger = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ...errors import InputError
+from ..manifest import modified_at
 from .artwork import RULE, artwork_problem
-from .manifest import modified_at
 
 logger = logging.getLogger(__name__)
 

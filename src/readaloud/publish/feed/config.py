@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from ..errors import ConfigError
+from ...errors import ConfigError
 from .artwork import artwork_problem, check_artwork, convert_artwork
-from .feed_episodes import Episode
+from .episodes import Episode
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import logging
 import warnings
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..fsutil import atomic_path
+from ...errors import ConfigError
+from ...fsutil import atomic_path
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,143 @@
+"""Shared by the commands: the error handler (one `Error:` line) and the script options."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ReadaloudError
+from ..pipeline import DEFAULT_MAX_BYTES, ScriptOptions, VoiceOptions
+from ..script.reading import ReadingSettings
+
+logger = logging.getLogger("readaloud")
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func):
+    """Print ReadaloudError (and anything unexpected) as one line; tracebacks only with --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except ReadaloudError as exc:
+            if debug:
+                raise
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing partial was written.", 130)
+        except (click.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as exc:  # a bug: still one line unless --debug
+            if debug:
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc}. Run with --debug for details.")
+
+    return wrapper
+
+
+def script_options(func):
+    """Options that shape the speech script (shared by `script` and `convert`)."""
+    options = [
+        click.option(
+            "--voice",
+            "preset",
+            metavar="NAME|PATH",
+            help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
+        ),
+        click.option("--engine", type=str, help="Speech engine: piper (default), gtts, espeak-ng."),
+        click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
+        click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
+        click.option(
+            "--lexicon",
+            "lexicons",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Pronunciation lexicon (.toml or W3C .pls); repeatable, later wins.",
+        ),
+        click.option(
+            "--boilerplate",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra boilerplate patterns (TOML) to strip; repeatable.",
+        ),
+        click.option("--no-intro", is_flag=True, help="Do not read title, author and date first."),
+        click.option("--no-date", is_flag=True, help="Do not read the publication date."),
+        click.option(
+            "--table-rows",
+            type=click.IntRange(1),
+            default=25,
+            show_default=True,
+            help="Read at most this many rows of a table, then summarise.",
+        ),
+        click.option(
+            "--images",
+            type=click.Choice(["alt", "skip"]),
+            default="alt",
+            show_default=True,
+            help="Read image alt text and captions, or skip images.",
+        ),
+        click.option(
+            "--code",
+            type=click.Choice(["announce", "read", "skip"]),
+            default="announce",
+            show_default=True,
+            help="Code blocks: announce and skip, read, or skip silently.",
+        ),
+        click.option(
+            "--quotes",
+            type=click.Choice(["announce", "plain"]),
+            default="announce",
+            show_default=True,
+            help='Block quotes: "Quote ... End quote." or plain.',
+        ),
+        click.option(
+            "--urls",
+            type=click.Choice(["domain", "drop"]),
+            default="domain",
+            show_default=True,
+            help="Read URLs in the text as their domain, or drop them.",
+        ),
+        click.option(
+            "--max-size",
+            type=click.IntRange(1),
+            default=DEFAULT_MAX_BYTES // 1_000_000,
+            show_default=True,
+            help="Refuse inputs larger than this many MB.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
+    reading = ReadingSettings(
+        intro=not kw.pop("no_intro"),
+        read_date=not kw.pop("no_date"),
+        table_row_limit=kw.pop("table_rows"),
+        images=kw.pop("images"),
+        code=kw.pop("code"),
+        quotes=kw.pop("quotes"),
+    )
+    script = ScriptOptions(
+        max_bytes=kw.pop("max_size") * 1_000_000,
+        boilerplate=list(kw.pop("boilerplate")),
+        lexicons=list(kw.pop("lexicons")),
+        reading=reading,
+        urls=kw.pop("urls"),
+        language=kw.pop("language"),
+    )
+    voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
+    return script, voice
