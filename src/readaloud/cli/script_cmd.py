@@ -41,13 +41,12 @@ def script(
     source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, portable: bool, **kw
 ) -> None:
     """Print the speech script of SOURCE (what will be spoken, chapter by chapter)."""
+    from ..api import load_source
     from ..fsutil import write_text_atomic
-    from ..pipeline import make_script
 
     if portable and fmt != "ssml":
         raise click.UsageError("--portable applies to --format ssml only.")
-    script_opts, voice = script_settings(kw)
-    loaded = make_script(source, script_opts, voice)
+    loaded = load_source(source, script_settings(kw))
     for warning in loaded.warnings:
         logger.warning("%s", warning)
     if fmt == "markdown":
