@@ -12,7 +12,7 @@ from lxml import etree
 from test_shared_examples import FILES
 
 from readaloud.cli import main
-from readaloud.script.model import Chapter, Segment, Span, SpeechScript
+from readaloud.script.model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 from readaloud.script.ssml import parse_ssml, render_ssml
 
 SCHEMA = etree.XMLSchema(
@@ -70,7 +70,7 @@ def test_text_spoken_as_nothing_never_gives_an_empty_alias(spans, expected):
 
 def test_portable_drops_readaloud_markup_and_validates():
     script = script_of(segment(("The ", "The "), ("DPRK", "D P R K"), (" & <co>.", " & <co>.")))
-    script.metadata = {"url": "https://example.com/a"}
+    script.metadata = ArticleMeta(url="https://example.com/a")
     full = render_ssml(script)
     assert "ra:role" in full and "<metadata>" in full
     assert not SCHEMA.validate(etree.fromstring(full.encode()))  # SSML 1.0 has no extensions
