@@ -7,6 +7,7 @@
 | READALOUD_MEMORY_MB | memory budget that bounds the default number of synthesis workers (in a Dask worker: of that worker) | 1024, in a Dask worker its memory limit |
 | READALOUD_THREADS | CPU threads the speech engine may use (a Dask worker sets its thread count) | all cores |
 | READALOUD_SCHEDULER | Dask scheduler for `convert` (as `--scheduler`) | (none: run here) |
+| READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ VOICES_DIR_ENV = "READALOUD_VOICES_DIR"
 MEMORY_ENV = "READALOUD_MEMORY_MB"
 THREADS_ENV = "READALOUD_THREADS"
 SCHEDULER_ENV = "READALOUD_SCHEDULER"
+FFMPEG_ENV = "READALOUD_FFMPEG"
 DEFAULT_MEMORY_MB = 1024
 
 
@@ -64,3 +66,8 @@ def engine_threads() -> int | None:
     """CPU threads the speech engine may use (READALOUD_THREADS), None = all cores."""
     value = os.environ.get(THREADS_ENV)
     return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def ffmpeg_override() -> str:
+    """The ffmpeg the user asked for with READALOUD_FFMPEG ("" = the bundled one)."""
+    return os.environ.get(FFMPEG_ENV, "").strip()
