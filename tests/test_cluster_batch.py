@@ -11,11 +11,11 @@ import pytest
 pytest.importorskip("distributed", reason="needs the cluster extra: pip install -e '.[test]'")
 
 from cluster_articles import write_articles  # noqa: E402
-from readaloud.options import ConvertOptions, SynthOptions  # noqa: E402
 
 import readaloud  # noqa: E402
 from readaloud.cluster import DaskRunner  # noqa: E402
 from readaloud.cluster.worker import voice_loads  # noqa: E402
+from readaloud.options import ConvertOptions, SynthOptions  # noqa: E402
 from readaloud.publish.feed import FeedSettings, write_feed  # noqa: E402
 
 pytestmark = pytest.mark.slow
