@@ -25,6 +25,7 @@ FEED = FeedSettings(
     title="Cluster test",
     category="News",
     image="https://pod.example.com/art.png",
+    author="Ann Lee",
     owner_name="Ed",
     owner_email="ed@example.com",
     description="Articles.",
