@@ -139,6 +139,9 @@ def expand_sources(
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
 )
+@click.option(
+    "--no-html", is_flag=True, help="Do not write the player page <slug>.html and its embed."
+)
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
@@ -171,6 +174,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         intro_title=kw.pop("intro_title"),
         outro=kw.pop("outro"),
         outro_title=kw.pop("outro_title"),
+        html=not kw.pop("no_html"),
     )
     batch = len(all_sources) > 1
     article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1
@@ -275,13 +279,15 @@ def _feed_settings(flags: dict):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Feed file (default DIR/feed.xml).",
 )
+@click.option("--no-index", is_flag=True, help="Do not write the podcast's page DIR/index.html.")
 @handle_errors
-def feed(directory: Path, output: Path | None, **flags) -> None:
-    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
+def feed(directory: Path, output: Path | None, no_index: bool, **flags) -> None:
+    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR,
+    and DIR/index.html, the podcast's web page listing every episode with its player.
 
     Channel defaults can live in DIR/readaloud-feed.toml (same names as the options).
     """
     from .publish.feed import write_feed
 
-    path = write_feed(directory, _feed_settings(flags), output)
+    path = write_feed(directory, _feed_settings(flags), output, index=not no_index)
     click.echo(str(path), err=True)

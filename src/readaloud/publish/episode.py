@@ -76,6 +76,8 @@ class EpisodeOptions:
     voice: str = ""
     transcript_json: bool = True
     """Also write `<slug>.transcript.json` (Podcasting 2.0 JSON transcript)."""
+    html: bool = True
+    """Also write the player page `<slug>.html` and its embed `<slug>.embed.html`."""
 
 
 def _date(script: SpeechScript) -> str | None:
