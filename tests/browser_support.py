@@ -104,9 +104,7 @@ def serve(root: Path) -> Iterator[tuple[str, list[str]]]:
     """Serve `root` on 127.0.0.1 (a free port); yield the base URL and the recorded paths."""
     recorded: list[str] = []
     handler = type("Handler", (RangeHandler,), {"requests": recorded})
-    server = QuietServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
-    )
+    server = QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 
+import test_feed
 from click.testing import CliRunner
 from lxml import html as lxml_html
-from test_feed import BASE, SETTINGS, add_episode, mp3, show  # noqa: F401 - fixtures
 
 from readaloud.cli import main
 from readaloud.publish.feed import write_feed
+
+BASE, SETTINGS = test_feed.BASE, test_feed.SETTINGS
+mp3, show = test_feed.mp3, test_feed.show  # the feed tests' fixtures: three episodes and a cover
 
 
 def index_of(folder):
@@ -38,7 +41,9 @@ def test_index_has_subscribe_links_artwork_and_description(show):
     art = doc.xpath("//img[@class='art']")[0]
     assert art.get("src") == "cover.png" and art.get("alt")  # a local file, relative
     assert doc.xpath("//h1/text()") == ["Example News"]
-    assert doc.xpath("//p[@class='description']/text()") == ["Articles from Example News, read aloud."]
+    assert doc.xpath("//p[@class='description']/text()") == [
+        "Articles from Example News, read aloud."
+    ]
     assert doc.get("lang") == "en-us"
     assert not doc.xpath("//script[@src] | //link[@rel='stylesheet']")
 

@@ -14,7 +14,9 @@ from importlib import resources
 from urllib.parse import quote
 
 from ..audio.timeline import ChapterMark
-from ..publish.manifest import FileEntry
+from ..publish.manifest import FileEntry, Manifest
+
+HTML_TYPE = "text/html"
 
 SPEEDS = ("0.75", "1", "1.25", "1.5", "1.75", "2", "2.5", "3")
 
@@ -44,6 +46,8 @@ class PlayerPage:
     duration_ms: int
     article_html: str
     """The article as HTML, every spoken sentence an element with data-start/data-end."""
+    header_html: str = ""
+    """The article's title and byline (marked sentences too); empty = a plain title is shown."""
     language: str = "en"
     chapters: list[ChapterMark] = field(default_factory=list)
     author: str | None = None
@@ -55,10 +59,54 @@ class PlayerPage:
     """Published files to link to (key -> entry), e.g. "audio", "vtt", "epub"."""
 
 
+def page_names(slug: str) -> dict[str, str]:
+    """Manifest key -> file name of the player page and its embed."""
+    return {"html": f"{slug}.html", "embed": f"{slug}.embed.html"}
+
+
+def player_documents(manifest: Manifest, sync) -> dict[str, str]:
+    """Manifest key -> HTML text of the player page and its embed.
+
+    `manifest` describes the episode (title, chapters, the files published so far, to link to);
+    `sync` is its sync map, rendered with every sentence's times by the shared markup renderer.
+    """
+    from ..markup import RenderOptions, render, to_html
+
+    parts = render(sync, RenderOptions(timing=True))
+    header = ""
+    first = parts[0].body.children if parts else []
+    if first and getattr(first[0], "tag", None) == "header":
+        # The title and byline head the page, above the player; the rest is the article.
+        node = first.pop(0)
+        node.add_class("episode")
+        node.add_class("text")
+        header = to_html(node)
+    audio = manifest.files["audio"]
+    page = PlayerPage(
+        slug=manifest.slug,
+        title=manifest.title,
+        audio_name=audio.name,
+        audio_type=audio.type,
+        duration_ms=manifest.duration_ms,
+        article_html="\n".join(to_html(part.body) for part in parts if part.body.children),
+        header_html=header,
+        language=manifest.language or sync.language or "en",
+        chapters=list(manifest.chapters),
+        author=manifest.author,
+        date=manifest.date,
+        site_name=manifest.site_name,
+        url=manifest.url,
+        files=dict(manifest.files),
+    )
+    return {"html": episode_page(page), "embed": embed_page(page)}
+
+
 @functools.cache
 def asset(name: str) -> str:
     """The text of a file in `web/assets` (CSS and JS inlined into every page)."""
-    return resources.files(__package__).joinpath("assets").joinpath(name).read_text(encoding="utf-8")
+    return (
+        resources.files(__package__).joinpath("assets").joinpath(name).read_text(encoding="utf-8")
+    )
 
 
 def _e(text: object) -> str:
@@ -118,8 +166,10 @@ def _controls(page: PlayerPage) -> str:
 <input type="range" id="seek" min="0" max="{(page.duration_ms + 999) // 1000}" step="1" value="0" aria-valuetext="0 seconds">
 <span id="clock">0:00 / {end}</span></div>
 </div>
-<p id="keys" class="keys" hidden>Keyboard: <kbd>Space</kbd> play or pause, <kbd>←</kbd> <kbd>→</kbd> back or forward 15 seconds, <kbd>[</kbd> <kbd>]</kbd> previous or next chapter.</p>
 <p id="problem" class="now" role="alert" hidden></p>"""
+
+
+KEYS = '<p id="keys" class="keys" hidden>Keyboard: <kbd>Space</kbd> play or pause, <kbd>←</kbd> <kbd>→</kbd> back or forward 15 seconds, <kbd>[</kbd> <kbd>]</kbd> previous or next chapter.</p>'
 
 
 def _chapters_nav(page: PlayerPage, *, heading: bool = True) -> str:
@@ -133,7 +183,6 @@ def _chapters_nav(page: PlayerPage, *, heading: bool = True) -> str:
     )
     title = "<h2>Chapters</h2>\n" if heading else ""
     return f'<nav class="chapters" aria-label="Chapters">\n{title}<ol>\n{items}</ol>\n</nav>\n'
-
 
 
 def _now(page: PlayerPage) -> str:
@@ -161,7 +210,9 @@ def _downloads(page: PlayerPage) -> str:
         return ""
     return (
         '<section class="files" aria-labelledby="files-title">\n'
-        '<h2 id="files-title">Download and read</h2>\n<ul>\n' + "\n".join(rows) + "\n</ul>\n</section>\n"
+        '<h2 id="files-title">Download and read</h2>\n<ul>\n'
+        + "\n".join(rows)
+        + "\n</ul>\n</section>\n"
     )
 
 
@@ -181,11 +232,15 @@ def episode_page(page: PlayerPage) -> str:
     return (
         _head(page, f"{page.title} (listen)", embed=False)
         + '<body>\n<a class="skip" href="#text">Skip to the text</a>\n<div class="wrap">\n'
-        + f'<header class="episode">\n<h1>{_e(page.title)}</h1>\n{_byline(page)}</header>\n'
+        + (
+            page.header_html
+            or f'<header class="episode">\n<h1>{_e(page.title)}</h1>\n{_byline(page)}</header>\n'
+        )
         + '<main>\n<section class="player sticky" aria-label="Audio player">\n'
         + _controls(page)
         + f'\n{_now(page)}\n<button type="button" id="follow" class="follow" hidden>'
         "Show the sentence being read</button>\n</section>\n"
+        + KEYS
         + _chapters_nav(page)
         + _downloads(page)
         + '<article id="text" class="text" aria-label="Article text">\n'
@@ -209,7 +264,7 @@ def embed_page(page: PlayerPage) -> str:
         + f'<h1 id="embed-title"><a href="{full}" target="_blank" rel="noopener">'
         f"{_e(page.title)}</a></h1>\n"
         + _controls(page)
-        + f'\n{_now(page)}\n<p id="now-text" class="now-text"></p>\n</section>\n'
+        + f'\n{_now(page)}\n<p id="now-text" class="now-text"></p>\n{KEYS}</section>\n'
         + chapters
         + '<details><summary>Text</summary>\n<div id="transcript-box" class="transcript" '
         'tabindex="0" role="region" aria-label="Article text">\n'

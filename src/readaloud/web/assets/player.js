@@ -16,11 +16,12 @@
   var nowText = document.getElementById("now-text");
   var followButton = document.getElementById("follow");
   var problem = document.getElementById("problem");
-  var text = document.getElementById("text");
+  // The title and byline sit in a header above the player; the article below it.
+  var texts = Array.prototype.slice.call(document.querySelectorAll(".text"));
   var scrollBox = embed ? document.getElementById("transcript-box") : null;
   var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
-  var sentences = text ? Array.prototype.slice.call(text.querySelectorAll("[data-start]")) : [];
+  var sentences = Array.prototype.slice.call(document.querySelectorAll(".text [data-start]"));
   var starts = sentences.map(function (el) { return parseFloat(el.getAttribute("data-start")); });
   var ends = sentences.map(function (el) { return parseFloat(el.getAttribute("data-end")); });
   var links = Array.prototype.slice.call(document.querySelectorAll("nav.chapters a[data-start]"));
@@ -189,7 +190,7 @@
     });
   });
 
-  if (text) {
+  texts.forEach(function (text) {
     text.addEventListener("click", function (event) {
       var target = event.target.closest ? event.target.closest("[data-start]") : null;
       if (!target || event.target.closest("a")) return;
@@ -199,7 +200,7 @@
       go(parseFloat(target.getAttribute("data-start")));
       play();
     });
-  }
+  });
 
   if (followButton) {
     followButton.addEventListener("click", function () {
