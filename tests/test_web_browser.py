@@ -369,3 +369,17 @@ def test_screenshot_of_the_seed_with_a_highlighted_sentence(open_page, site, tmp
     target = Path(os.environ.get("READALOUD_SCREENSHOT") or tmp_path / "player.png")
     page.screenshot(path=str(target))
     assert target.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("which", ["page", "index"])
+def test_reflows_at_320_css_pixels(open_page, site, which):
+    """400 % zoom of a 1280 px window: no horizontal scrolling of the page (WCAG 1.4.10)."""
+    name = f"{site['manifest']['slug']}.html" if which == "page" else "index.html"
+    page = open_page(name, viewport={"width": 320, "height": 256})
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => !e.closest('table') && e.getBoundingClientRect().right > 321)
+            .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"""
+    )
+    assert overflow == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 330

@@ -73,6 +73,8 @@ def player_documents(manifest: Manifest, sync) -> dict[str, str]:
     from ..markup import RenderOptions, render, to_html
 
     parts = render(sync, RenderOptions(timing=True))
+    for part in parts:
+        _scrollable_tables(part.body)
     header = ""
     first = parts[0].body.children if parts else []
     if first and getattr(first[0], "tag", None) == "header":
@@ -99,6 +101,27 @@ def player_documents(manifest: Manifest, sync) -> dict[str, str]:
         files=dict(manifest.files),
     )
     return {"html": episode_page(page), "embed": embed_page(page)}
+
+
+def _scrollable_tables(root) -> None:
+    """Put each table in a focusable scroll box: at 400 % zoom the page itself never scrolls
+    sideways (WCAG 1.4.10), only a wide table does, and a keyboard can scroll it."""
+    from ..markup import Element
+
+    for node in list(root.iter()):
+        for index, child in enumerate(node.children):
+            if isinstance(child, Element) and child.tag == "table":
+                caption = next(
+                    (c for c in child.children if getattr(c, "tag", "") == "caption"), None
+                )
+                label = f"Table: {caption.text().strip()}" if caption is not None else "Table"
+                attrs = {
+                    "class": "table-scroll",
+                    "role": "region",
+                    "tabindex": "0",
+                    "aria-label": label,
+                }
+                node.children[index] = Element("div", attrs, [child])
 
 
 @functools.cache
