@@ -179,15 +179,19 @@ def _controls(page: PlayerPage) -> str:
     return f"""<audio id="audio" controls preload="metadata" src="{src}" data-duration="{seconds(page.duration_ms)}">
 <a href="{src}">Download the audio</a></audio>
 <div id="controls" class="controls" role="group" aria-label="Player controls" hidden>
+<div class="buttons">
 <button type="button" id="play" class="primary" aria-keyshortcuts="Space">Play</button>
 <button type="button" id="back" aria-keyshortcuts="ArrowLeft">Back 15 s</button>
 <button type="button" id="forward" aria-keyshortcuts="ArrowRight">Forward 15 s</button>
 <button type="button" id="previous" aria-keyshortcuts="[">Previous chapter</button>
 <button type="button" id="next" aria-keyshortcuts="]">Next chapter</button>
-<label for="speed">Speed</label> <select id="speed">{speeds}</select>
-<div class="position"><label for="seek">Position</label>
-<input type="range" id="seek" min="0" max="{(page.duration_ms + 999) // 1000}" step="1" value="0" aria-valuetext="0 seconds">
-<span id="clock">0:00 / {end}</span></div>
+</div>
+<div class="position">
+<span class="group"><label for="speed">Speed</label> <select id="speed">{speeds}</select></span>
+<span class="group slider"><label for="seek">Position</label>
+<input type="range" id="seek" min="0" max="{(page.duration_ms + 999) // 1000}" step="1" value="0" aria-valuetext="0 seconds"></span>
+<span id="clock">0:00 / {end}</span>
+</div>
 </div>
 <p id="problem" class="now" role="alert" hidden></p>"""
 
