@@ -132,7 +132,7 @@ def asset(name: str) -> str:
     )
 
 
-def _e(text: object) -> str:
+def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
@@ -159,13 +159,13 @@ def _head(page: PlayerPage, title: str, *, embed: bool) -> str:
     robots = '<meta name="robots" content="noindex">\n' if embed else ""
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_e(page.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(page.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n'
         f'<meta name="generator" content="readaloud">\n{robots}'
         # No favicon request: on a static host /favicon.ico lies outside the episode's folder.
         '<link rel="icon" href="data:,">\n'
-        f"<title>{_e(title)}</title>\n<style>\n{asset('player.css')}</style>\n</head>\n"
+        f"<title>{esc(title)}</title>\n<style>\n{asset('player.css')}</style>\n</head>\n"
     )
 
 
@@ -205,7 +205,7 @@ def _chapters_nav(page: PlayerPage, *, heading: bool = True) -> str:
     src = quote(page.audio_name)
     items = "".join(
         f'<li><a href="{src}#t={seconds(c.start_ms)}" data-start="{seconds(c.start_ms)}">'
-        f'{_e(c.title)}</a> <span class="time">{clock(c.start_ms)}</span></li>\n'
+        f'{esc(c.title)}</a> <span class="time">{clock(c.start_ms)}</span></li>\n'
         for c in page.chapters
     )
     title = "<h2>Chapters</h2>\n" if heading else ""
@@ -216,7 +216,7 @@ def _now(page: PlayerPage) -> str:
     """The live region naming the chapter being heard (updated only when the chapter changes)."""
     first = page.chapters[0].title if page.chapters else page.title
     count = len(page.chapters) or 1
-    return f'<p id="now" class="now" aria-live="polite">Chapter 1 of {count}: {_e(first)}</p>'
+    return f'<p id="now" class="now" aria-live="polite">Chapter 1 of {count}: {esc(first)}</p>'
 
 
 def _downloads(page: PlayerPage) -> str:
@@ -229,10 +229,10 @@ def _downloads(page: PlayerPage) -> str:
         text = label.format(kind=kind)
         size = human_size(entry.bytes) if entry.bytes else ""
         suffix = f" <span>({size})</span>" if size else ""
-        rows.append(f'<li><a href="{quote(entry.name)}">{_e(text)}</a>{suffix}</li>')
+        rows.append(f'<li><a href="{quote(entry.name)}">{esc(text)}</a>{suffix}</li>')
     if page.url:
         label = page.site_name or "the original article"
-        rows.append(f'<li><a href="{_e(page.url)}">Read it on {_e(label)}</a></li>')
+        rows.append(f'<li><a href="{esc(page.url)}">Read it on {esc(label)}</a></li>')
     if not rows:
         return ""
     return (
@@ -246,11 +246,11 @@ def _downloads(page: PlayerPage) -> str:
 def _byline(page: PlayerPage) -> str:
     parts = []
     if page.author:
-        parts.append(f"By {_e(page.author)}")
+        parts.append(f"By {esc(page.author)}")
     if page.date:
-        parts.append(f'<time datetime="{_e(page.date)}">{_e(page.date[:10])}</time>')
+        parts.append(f'<time datetime="{esc(page.date)}">{esc(page.date[:10])}</time>')
     if page.site_name:
-        parts.append(_e(page.site_name))
+        parts.append(esc(page.site_name))
     return f"<p>{' · '.join(parts)}</p>\n" if parts else ""
 
 
@@ -261,7 +261,7 @@ def episode_page(page: PlayerPage) -> str:
         + '<body>\n<a class="skip" href="#text">Skip to the text</a>\n<div class="wrap">\n'
         + (
             page.header_html
-            or f'<header class="episode">\n<h1>{_e(page.title)}</h1>\n{_byline(page)}</header>\n'
+            or f'<header class="episode">\n<h1>{esc(page.title)}</h1>\n{_byline(page)}</header>\n'
         )
         + '<main>\n<section class="player sticky" aria-label="Audio player">\n'
         + _controls(page)
@@ -289,7 +289,7 @@ def embed_page(page: PlayerPage) -> str:
         + '<body class="embed">\n<div class="wrap">\n<main>\n'
         + '<section class="player" aria-labelledby="embed-title">\n'
         + f'<h1 id="embed-title"><a href="{full}" target="_blank" rel="noopener">'
-        f"{_e(page.title)}</a></h1>\n"
+        f"{esc(page.title)}</a></h1>\n"
         + _controls(page)
         + f'\n{_now(page)}\n<p id="now-text" class="now-text"></p>\n{KEYS}</section>\n'
         + chapters

@@ -3,7 +3,6 @@ every episode, newest first, with its player page. Deterministic like the feed (
 
 from __future__ import annotations
 
-import html
 import logging
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -11,16 +10,12 @@ from urllib.parse import quote, unquote, urlsplit
 from ..fsutil import write_text_atomic
 from ..publish.feed_config import FeedSettings
 from ..publish.feed_episodes import Episode
-from .page import asset, clock, human_size
+from .page import asset, clock, esc, human_size
 
 logger = logging.getLogger(__name__)
 
 INDEX_NAME = "index.html"
 GENERATOR = '<meta name="generator" content="readaloud">'
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _local(url: str, settings: FeedSettings, folder: Path) -> str:
@@ -44,18 +39,20 @@ def _episode(episode: Episode, folder: Path) -> str:
     page = f"{episode.slug}.html"
     has_page = (folder / page).is_file()
     target = quote(page) if has_page else quote(episode.audio_name)
-    parts = [f'<li><article aria-labelledby="ep-{_e(episode.slug)}">']
-    parts.append(f'<h3 id="ep-{_e(episode.slug)}"><a href="{target}">{_e(episode.title)}</a></h3>')
+    parts = [f'<li><article aria-labelledby="ep-{esc(episode.slug)}">']
+    parts.append(
+        f'<h3 id="ep-{esc(episode.slug)}"><a href="{target}">{esc(episode.title)}</a></h3>'
+    )
     facts = []
     if episode.published is not None:
         day = episode.published.date().isoformat()
         facts.append(f'<time datetime="{day}">{day}</time>')
     facts.append(_duration(episode.duration_ms))
     if episode.author:
-        facts.append(f"by {_e(episode.author)}")
+        facts.append(f"by {esc(episode.author)}")
     parts.append(f'<p class="meta">{" · ".join(facts)}</p>')
     if episode.description:
-        parts.append(f"<p>{_e(episode.description)}</p>")
+        parts.append(f"<p>{esc(episode.description)}</p>")
     links = []
     if has_page:
         links.append(f'<a href="{quote(page)}">Listen with the text</a>')
@@ -65,10 +62,10 @@ def _episode(episode: Episode, folder: Path) -> str:
     if episode.vtt:
         links.append(f'<a href="{quote(episode.vtt.name)}">Transcript</a>')
     if episode.url:
-        links.append(f'<a href="{_e(episode.url)}">Original article</a>')
+        links.append(f'<a href="{esc(episode.url)}">Original article</a>')
     # The link texts name their episode for screen-reader link lists (WCAG 2.4.4 in context).
     parts.append(
-        f'<ul class="links" aria-label="{_e(episode.title)}: links">'
+        f'<ul class="links" aria-label="{esc(episode.title)}: links">'
         + "".join(f"<li>{link}</li>" for link in links)
         + "</ul>"
     )
@@ -87,25 +84,25 @@ def build_index(
     image = ""
     if settings.image:
         src = _local(settings.image, settings, folder)
-        image = f'<img class="art" src="{_e(src)}" alt="{_e(title)} artwork" width="240" height="240">\n'
+        image = f'<img class="art" src="{esc(src)}" alt="{esc(title)} artwork" width="240" height="240">\n'
     feed_link = _local(feed_url, settings, folder)
-    author = f"<p>By {_e(settings.author)}</p>\n" if settings.author else ""
+    author = f"<p>By {esc(settings.author)}</p>\n" if settings.author else ""
     items = "\n".join(_episode(e, folder) for e in episodes) or "<li>No episodes yet.</li>"
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{_e(settings.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{esc(settings.language or "en")}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="color-scheme" content="light dark">\n{GENERATOR}\n'
         '<link rel="icon" href="data:,">\n'
-        f'<link rel="alternate" type="application/rss+xml" title="{_e(title)}" href="{_e(feed_link)}">\n'
-        f"<title>{_e(title)}</title>\n<style>\n{asset('player.css')}</style>\n</head>\n"
+        f'<link rel="alternate" type="application/rss+xml" title="{esc(title)}" href="{esc(feed_link)}">\n'
+        f"<title>{esc(title)}</title>\n<style>\n{asset('player.css')}</style>\n</head>\n"
         '<body>\n<div class="wrap">\n<header class="show">\n'
-        f"{image}<h1>{_e(title)}</h1>\n{author}"
-        f'<p class="description">{_e(settings.description or "")}</p>\n</header>\n<main>\n'
+        f"{image}<h1>{esc(title)}</h1>\n{author}"
+        f'<p class="description">{esc(settings.description or "")}</p>\n</header>\n<main>\n'
         '<section aria-labelledby="subscribe-title">\n<h2 id="subscribe-title">Subscribe</h2>\n'
         '<ul class="subscribe">\n'
-        f'<li><a href="{_e(app_url)}">Open in your podcast app</a></li>\n'
-        f'<li><a href="{_e(feed_link)}">RSS feed</a>: <code>{_e(feed_url)}</code></li>\n'
+        f'<li><a href="{esc(app_url)}">Open in your podcast app</a></li>\n'
+        f'<li><a href="{esc(feed_link)}">RSS feed</a>: <code>{esc(feed_url)}</code></li>\n'
         "</ul>\n</section>\n"
         '<section aria-labelledby="episodes-title">\n<h2 id="episodes-title">Episodes</h2>\n'
         f'<ol class="episodes" reversed>\n{items}\n</ol>\n</section>\n</main>\n'
