@@ -165,9 +165,12 @@
   document.getElementById("previous").addEventListener("click", function () { chapterStep(-1); });
   document.getElementById("next").addEventListener("click", function () { chapterStep(1); });
 
+  function offered(value) {
+    return Array.prototype.some.call(speed.options, function (o) { return o.value === value; });
+  }
   var saved = null;
   try { saved = window.localStorage.getItem("readaloud-speed"); } catch (e) { saved = null; }
-  if (saved && speed.querySelector('option[value="' + saved + '"]')) speed.value = saved;
+  if (saved && offered(saved)) speed.value = saved;
   audio.playbackRate = parseFloat(speed.value) || 1;
   speed.addEventListener("change", function () {
     audio.playbackRate = parseFloat(speed.value) || 1;
@@ -175,7 +178,7 @@
   });
   audio.addEventListener("ratechange", function () {
     var value = String(audio.playbackRate);
-    if (speed.querySelector('option[value="' + value + '"]')) speed.value = value;
+    if (offered(value)) speed.value = value;
   });
 
   seek.addEventListener("input", function () { dragging = true; clock.textContent = clockText(seek.value) + " / " + clockText(audio.duration || duration); });
