@@ -383,3 +383,16 @@ def test_reflows_at_320_css_pixels(open_page, site, which):
     )
     assert overflow == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 330
+
+
+def test_speed_control_sets_and_remembers_the_rate(open_page, site):
+    page = open_page()
+    ready(page)
+    options = page.eval_on_selector_all("#speed option", "os => os.map(o => parseFloat(o.value))")
+    assert min(options) == 0.75 and max(options) == 3
+    page.select_option("#speed", "2")
+    assert page.evaluate("document.getElementById('audio').playbackRate") == 2
+    page.reload()
+    ready(page)
+    assert page.evaluate("document.getElementById('audio').playbackRate") == 2
+    page.select_option("#speed", "1")
