@@ -24,6 +24,7 @@ from ..audio import loudness as level  # `loudness` is also an option name below
 from ..audio.assemble import assemble
 from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from ..audio.timeline import Timeline
+from ..document import Article
 from ..errors import ReadaloudError
 from ..fsutil import atomic_path
 from ..pcm import Clip
@@ -121,12 +122,14 @@ def write_episode(
     slug: str,
     options: EpisodeOptions,
     identity: dict,
+    article: Article | None = None,
 ) -> Manifest:
     """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
 
     `clips` is aligned with the script's segments (None = silence only). `identity` holds the
     source, source_sha256, settings_sha256 and guid the manifest records for the feed and for
-    up-to-date checks.
+    up-to-date checks. `article` (the cleaned article the script was read from) goes into the
+    sync map `<slug>.sync.json`, from which the text editions are made.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -168,12 +171,13 @@ def write_episode(
         sidecar_parts = {
             key: staged.reserve(name) for key, name in _sidecar_names(slug, options).items()
         }
+        page_parts = {key: staged.reserve(name) for key, name in _page_names(slug, options)}
         audio_part = staged.reserve(audio_path.name)
 
         with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
             timeline = _render_audio(script, clips, Path(tmp), audio_part, settings, tags, options)
         files = {"audio": FileEntry.of(audio_part, settings.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, audio_path.name)
+        documents = _sidecar_documents(script, timeline, tags, audio_path.name, article)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -200,6 +204,8 @@ def write_episode(
             files=files,
             path=out_dir / f"{slug}.json",
         )
+        if page_parts:
+            _write_pages(page_parts, staged, manifest, script, timeline, article)
         manifest_part.write_text(manifest.to_json(), encoding="utf-8")
         staged.make_readable()
     logger.info(
@@ -288,12 +294,30 @@ def _render_audio(
     return timeline
 
 
+def _page_names(slug: str, options: EpisodeOptions) -> list[tuple[str, str]]:
+    from ..web.page import page_names
+
+    return list(page_names(slug).items()) if options.html else []
+
+
+def _write_pages(parts, staged, manifest, script, timeline, article) -> None:
+    """The player page and its embed, linking to every file published so far."""
+    from ..markup import build_sync
+    from ..web.page import HTML_TYPE, player_documents
+
+    documents = player_documents(manifest, build_sync(script, timeline, article))
+    for key, part in parts.items():
+        part.write_text(documents[key], encoding="utf-8")
+        manifest.files[key] = FileEntry.of(part, HTML_TYPE, name=staged.names[part])
+
+
 def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
     names = {
         "chapters": f"{slug}.chapters.json",
         "vtt": f"{slug}.vtt",
         "srt": f"{slug}.srt",
         "ssml": f"{slug}.ssml",
+        "sync": f"{slug}.sync.json",
     }
     if options.transcript_json:
         names["transcript"] = f"{slug}.transcript.json"
@@ -301,9 +325,15 @@ def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
 
 
 def _sidecar_documents(
-    script: SpeechScript, timeline: Timeline, tags: EpisodeTags, audio_name: str
+    script: SpeechScript,
+    timeline: Timeline,
+    tags: EpisodeTags,
+    audio_name: str,
+    article: Article | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, JSON transcript."""
+    """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, sync map, JSON
+    transcript."""
+    from ..markup import sync  # the text editions' hand-over
     from ..script.ssml import render_ssml  # the script stage owns SSML
 
     cues = transcript.cues(script, timeline)
@@ -319,5 +349,6 @@ def _sidecar_documents(
         "vtt": (transcript.VTT_TYPE, transcript.render_vtt(cues)),
         "srt": (transcript.SRT_TYPE, transcript.render_srt(cues)),
         "ssml": (SSML_TYPE, render_ssml(script)),
+        "sync": (sync.MIME_TYPE, sync.build_sync(script, timeline, article).to_json()),
         "transcript": (transcript.JSON_TYPE, transcript.render_json(cues)),
     }

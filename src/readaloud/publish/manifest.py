@@ -36,7 +36,19 @@ KEYS = (
     "chapters",
     "files",
 )
-FILE_KEYS = ("audio", "chapters", "vtt", "srt", "ssml", "transcript")
+FILE_KEYS = (
+    "audio",
+    "chapters",
+    "vtt",
+    "srt",
+    "ssml",
+    "transcript",
+    "sync",
+    "epub",
+    "daisy",
+    "html",
+    "embed",
+)
 
 
 @dataclass

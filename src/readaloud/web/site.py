@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from ..fsutil import write_text_atomic
-from ..publish.feed_config import FeedSettings
-from ..publish.feed_episodes import Episode
+from ..publish.feed.config import FeedSettings
+from ..publish.feed.episodes import Episode
 from .page import asset, clock, esc, human_size
 
 logger = logging.getLogger(__name__)

@@ -16,26 +16,16 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .. import __version__
-from ..fsutil import write_text_atomic
-from .feed_categories import parse_category
-from .feed_config import (
-    CONFIG_NAME,
+from ... import __version__
+from ...fsutil import write_text_atomic
+from .categories import parse_category
+from .config import (
     FeedSettings,
     file_url,
-    load_feed_config,
     resolve_settings,
     truncate_bytes,
 )
-from .feed_episodes import Episode, load_episodes
-
-__all__ = [
-    "CONFIG_NAME",
-    "FeedSettings",
-    "build_feed",
-    "load_feed_config",
-    "write_feed",
-]
+from .episodes import Episode, load_episodes
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +227,7 @@ def write_feed(
     write_text_atomic(target, build_feed(folder, settings, feed_name=target.name, loaded=loaded))
     logger.info("Wrote %s", target)
     if index:
-        from ..web.site import write_index
+        from ...web.site import write_index
 
         s, episodes = loaded
         write_index(folder, s, episodes, file_url(s.base_url, target.name))
