@@ -38,7 +38,7 @@ We will meet again next week.
 PAGE_LIMIT = 300_000
 
 
-def png(size: int = 16) -> bytes:
+def png(size: int = 1400) -> bytes:
     """A small real PNG (solid blue), for the show artwork."""
     row = b"\x00" + b"\x1f\x4e\x9c" * size
     raw = zlib.compress(row * size)
@@ -70,7 +70,18 @@ def site(tmp_path_factory):
     run("convert", str(SEED), "-o", str(out))
     run("convert", str(short), "-o", str(out))
     (out / "cover.png").write_bytes(png())
-    run("feed", str(out), "--base-url", "https://pod.example.org/show/", "--category", "News")
+    run(
+        "feed",
+        str(out),
+        "--base-url",
+        "https://pod.example.org/show/",
+        "--category",
+        "News",
+        "--title",
+        "Example Show",
+        "--author",
+        "Ada Writer",
+    )
     manifest = next(
         json.loads(p.read_text())
         for p in out.glob("*.json")
@@ -355,7 +366,7 @@ def test_index_lists_newest_first_with_player_links(open_page, site):
     assert titles[0] == "Small Talk" and len(titles) == 2
     hrefs = page.eval_on_selector_all(".episodes h3 a", "as => as.map(a => a.getAttribute('href'))")
     assert hrefs[1] == f"{site['manifest']['slug']}.html"
-    assert page.evaluate("document.querySelector('img.art').naturalWidth") == 16
+    assert page.evaluate("document.querySelector('img.art').naturalWidth") == 1400
 
 
 def test_screenshot_of_the_seed_with_a_highlighted_sentence(open_page, site, tmp_path):

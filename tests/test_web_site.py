@@ -40,9 +40,9 @@ def test_index_has_subscribe_links_artwork_and_description(show):
     assert doc.xpath("//link[@rel='alternate']/@href") == ["feed.xml"]
     art = doc.xpath("//img[@class='art']")[0]
     assert art.get("src") == "cover.png" and art.get("alt")  # a local file, relative
-    assert doc.xpath("//h1/text()") == ["Example News"]
+    assert doc.xpath("//h1/text()") == [test_feed.SHOW["title"]]
     assert doc.xpath("//p[@class='description']/text()") == [
-        "Articles from Example News, read aloud."
+        f"Articles from {test_feed.SHOW['title']}, read aloud."
     ]
     assert doc.get("lang") == "en-us"
     assert not doc.xpath("//script[@src] | //link[@rel='stylesheet']")
@@ -66,6 +66,7 @@ def test_an_index_readaloud_did_not_write_is_kept(show, caplog):
 
 def test_feed_command_no_index(show):
     args = ["feed", str(show), "--base-url", BASE, "--category", "News", "--image", "cover.png"]
+    args += ["--title", "Example News", "--author", "Ada Writer"]
     result = CliRunner().invoke(main, [*args, "--no-index"])
     assert result.exit_code == 0, result.output
     assert (show / "feed.xml").is_file() and not (show / "index.html").exists()
