@@ -115,7 +115,11 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
         preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
-    article = parse_article(raw, extra_boilerplate=options.boilerplate or None)
+    article = parse_article(
+        raw,
+        extra_boilerplate=options.boilerplate or None,
+        table_rows=options.reading.table_row_limit,
+    )
     article.image = _local_image(article.image, raw)
     article.language = options.language or article.language
     preset, warnings = preset_for(article.language)

@@ -189,7 +189,7 @@ class Reader:
             return
         width = max([len(header)] + [len(r) for r in rows])
         if width == 2 and len(header) == 2 and header[0] and not header[1]:
-            yield from self._key_value_table(header[0], rows, block.caption)
+            yield from self._key_value_table(header[0], rows, block)
             return
         if any(header):
             header = header + [""] * (width - len(header))
@@ -197,13 +197,14 @@ class Reader:
             intro = f"A table with {_count(width, 'column')}: {_join_words(names)}."
         else:
             names = []
-            intro = f"A table with {_count(len(rows), 'row')} and {_count(width, 'column')}."
+            total = len(rows) + block.omitted_rows
+            intro = f"A table with {_count(total, 'row')} and {_count(width, 'column')}."
         if block.caption:
             intro = f"{_sentence(block.caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, split=False)
         for number, row in enumerate(rows[: self.settings.table_row_limit], 1):
             yield Utterance(self._row(row, names, number), "table", p.table_row, split=False)
-        yield from self._table_end(len(rows))
+        yield from self._table_end(len(rows) + block.omitted_rows)
 
     def _table_end(self, rows: int) -> Iterator[Utterance]:
         """Say how many rows were left out of a large table, then pause."""
@@ -213,12 +214,13 @@ class Reader:
             yield Utterance(text, "table", self.pauses.table_row, split=False)
         yield from self._end_block()
 
-    def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
+    def _key_value_table(self, name: str, rows: list[list[str]], block: Table):
         """A two-column fact box (an infobox): "Founded: 1998." per row."""
         p = self.pauses
-        intro = f"A table about {name.rstrip('.')}, with {_count(len(rows), 'row')}."
-        if caption:
-            intro = f"{_sentence(caption)} {intro}"
+        total = len(rows) + block.omitted_rows
+        intro = f"A table about {name.rstrip('.')}, with {_count(total, 'row')}."
+        if block.caption:
+            intro = f"{_sentence(block.caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, split=False)
         for row in rows[: self.settings.table_row_limit]:
             key, value = (row + [""])[:2]
@@ -228,7 +230,7 @@ class Reader:
                 else _sentence(key or value)
             )
             yield Utterance(text, "table", p.table_row, split=False)
-        yield from self._table_end(len(rows))
+        yield from self._table_end(len(rows) + block.omitted_rows)
 
     @staticmethod
     def _row(row: list[str], names: list[str], number: int) -> str:

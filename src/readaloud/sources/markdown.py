@@ -29,6 +29,7 @@ from readaloud.document import (
     Table,
 )
 from readaloud.sources.faq_html import details_faq, html_to_text
+from readaloud.sources.table_cut import cut_markdown_tables, take_omitted
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +293,7 @@ def _table(node: SyntaxTreeNode) -> Table | None:
         header, rows = rows[0], rows[1:]
     if not any(header) and not rows:
         return None
-    return Table(header=header, rows=rows)
+    return take_omitted(Table(header=header, rows=rows))
 
 
 def _html_block(fragment: str) -> Block | None:
@@ -344,8 +345,12 @@ def blocks_from_tree(root: SyntaxTreeNode) -> list[Block]:
     return blocks
 
 
-def parse_markdown(text: str) -> ParsedMarkdown:
-    """Parse Markdown into blocks; front matter becomes metadata."""
+def parse_markdown(text: str, keep_rows: int | None = None) -> ParsedMarkdown:
+    """Parse Markdown into blocks; front matter becomes metadata.
+
+    `keep_rows`: body rows kept per table (the rest are only counted), None for all."""
     data, body = split_front_matter(text)
+    if keep_rows is not None:
+        body = cut_markdown_tables(body, keep_rows)
     tree = SyntaxTreeNode(_parser().parse(body))
     return ParsedMarkdown(blocks=blocks_from_tree(tree), meta=front_matter_meta(data))
