@@ -73,6 +73,19 @@ def _parser() -> MarkdownIt:
     )
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: `*name` could expand into a "billion laughs" that takes
+    minutes and gigabytes to walk. Front matter has no need for them."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Separate YAML (---) or TOML (+++) front matter from the body; bad front matter is kept."""
     match = _FRONT_MATTER_RE.match(text)
@@ -80,9 +93,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     try:
         if match.group("yaml"):
-            data = yaml.safe_load(match.group("ybody")) or {}
+            data = yaml.load(match.group("ybody"), Loader=_FrontMatterLoader) or {}
         else:
             data = tomllib.loads(match.group("tbody"))
+    except RecursionError:
+        logger.warning("ignoring front matter nested too deeply to read")
+        return {}, text[match.end() :]
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         logger.warning("ignoring unreadable front matter: %s", first_line)
