@@ -63,7 +63,12 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
     _terminate_like_ctrl_c()
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # Libraries (trafilatura, htmldate ...) log what only a developer can act on ("discarding
+    # data: None"): their records show with --debug only; readaloud's own at `level`.
+    root_level = logging.DEBUG if debug else logging.CRITICAL + 1
+    logging.basicConfig(level=root_level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(root_level)
+    logger.setLevel(level)
     ctx.obj = {"debug": debug, "quiet": quiet}
 
 
@@ -78,6 +83,18 @@ def _terminate_like_ctrl_c() -> None:
         signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
+def _known_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A usage error (exit 2) for an engine name no installed package registers."""
+    if value is None:
+        return None
+    from .engines.registry import engine_names
+
+    known = engine_names()
+    if value not in known:
+        raise click.BadParameter(f"unknown engine {value!r}. Known engines: {', '.join(known)}.")
+    return value
+
+
 def script_options(func):
     """Options that shape the speech script (shared by `script` and `convert`)."""
     options = [
@@ -87,7 +104,12 @@ def script_options(func):
             metavar="NAME|PATH",
             help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
         ),
-        click.option("--engine", type=str, help="Speech engine: piper (default), gtts, espeak-ng."),
+        click.option(
+            "--engine",
+            type=str,
+            callback=_known_engine,
+            help="Speech engine: piper (default), gtts, espeak-ng.",
+        ),
         click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
         click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
         click.option(

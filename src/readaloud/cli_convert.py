@@ -13,6 +13,7 @@ import click
 
 from .cli import CONTEXT, _script_settings, handle_errors, script_options
 from .errors import InputError, ReadaloudError
+from .fsutil import check_output_dir
 
 logger = logging.getLogger("readaloud")
 
@@ -172,6 +173,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         outro=kw.pop("outro"),
         outro_title=kw.pop("outro_title"),
     )
+    check_output_dir(output_dir)
     _check_ffmpeg(episode_kw["format"])
     batch = len(all_sources) > 1
     article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1

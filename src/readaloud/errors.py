@@ -25,3 +25,7 @@ class AudioError(ReadaloudError):
 
 class ConfigError(ReadaloudError):
     """A preset, lexicon or config file is invalid."""
+
+
+class OutputError(ReadaloudError):
+    """An output file or folder cannot be written there."""

@@ -25,7 +25,7 @@ from ..audio.assemble import assemble
 from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from ..audio.timeline import Timeline
 from ..errors import ReadaloudError
-from ..fsutil import atomic_path
+from ..fsutil import atomic_path, ensure_dir
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import transcript
@@ -127,7 +127,7 @@ def write_episode(
     up-to-date checks.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out_dir)
     settings = encoding.EncodeSettings(
         format=options.format,
         bitrate=options.bitrate,

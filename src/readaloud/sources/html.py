@@ -14,12 +14,11 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from markdown_it.tree import SyntaxTreeNode
 from markdownify import markdownify
 
 from readaloud.document import QA, Block
 from readaloud.sources.faq_html import details_faq, jsonld_faq
-from readaloud.sources.markdown import _parser, blocks_from_tree
+from readaloud.sources.markdown import blocks_from_tree, parse_tree
 from readaloud.sources.table_cut import cut_html_tables
 
 logger = logging.getLogger(__name__)
@@ -173,7 +172,7 @@ def parse_html(text: str, url: str | None = None, keep_rows: int | None = None) 
             strip=["a"],
             escape_misc=False,
         )
-        blocks = blocks_from_tree(SyntaxTreeNode(_parser().parse(markdown)))
+        blocks = blocks_from_tree(parse_tree(markdown))
     meta = _page_meta(tree)
     for name, value in _traf_meta(page, url).items():
         if name != "language" or "language" not in meta:

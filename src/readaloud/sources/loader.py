@@ -46,11 +46,18 @@ def _too_large(name: str, max_bytes: int) -> InputError:
     )
 
 
+CHUNK = 1 << 20
+
+
 def _read_stream(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _too_large(name, max_bytes)
-    return data
+    # In chunks: read(max_bytes + 1) would allocate the whole limit (`--max-size 10**12`).
+    chunks, total = [], 0
+    while chunk := stream.read(min(CHUNK, max_bytes + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise _too_large(name, max_bytes)
+    return b"".join(chunks)
 
 
 def _read_path(source: str, max_bytes: int) -> bytes:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -84,6 +85,30 @@ class _FrontMatterLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+MAX_NESTING = 50
+"""Deeper emphasis, links or blocks are flattened: the tree and its readers recurse per level."""
+
+
+def _flatten(tokens: list[Token]) -> list[Token]:
+    """Drop open/close tokens nested deeper than MAX_NESTING, keeping their content."""
+    depth, kept = 0, []
+    for token in tokens:
+        depth += token.nesting == 1
+        deep = depth > MAX_NESTING
+        depth -= token.nesting == -1
+        if deep and token.nesting:
+            continue
+        if token.children:
+            token.children = _flatten(token.children)
+        kept.append(token)
+    return kept
+
+
+def parse_tree(text: str) -> SyntaxTreeNode:
+    """Markdown into markdown-it's syntax tree, nesting bounded (10,000 nested `*` flattened)."""
+    return SyntaxTreeNode(_flatten(_parser().parse(text)))
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -368,5 +393,5 @@ def parse_markdown(text: str, keep_rows: int | None = None) -> ParsedMarkdown:
     data, body = split_front_matter(text)
     if keep_rows is not None:
         body = cut_markdown_tables(body, keep_rows)
-    tree = SyntaxTreeNode(_parser().parse(body))
+    tree = parse_tree(body)
     return ParsedMarkdown(blocks=blocks_from_tree(tree), meta=front_matter_meta(data))
