@@ -29,3 +29,9 @@ class ConfigError(ReadaloudError):
 
 class OutputError(ReadaloudError):
     """An output file or folder cannot be written there."""
+
+
+class UsageError(ReadaloudError):
+    """The call itself is wrong (e.g. no source given): exit code 2, like a command-line usage error."""
+
+    exit_code = 2

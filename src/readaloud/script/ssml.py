@@ -131,8 +131,8 @@ def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
             last.text = span.written
 
 
-MAX_BREAK_MS = 60_000
-"""A longer pause is a typo (or an attack on memory: silence is rendered as samples)."""
+MAX_READ_BREAK_MS = 60_000
+"""A longer pause read from SSML is a typo (or an attack on memory: silence is rendered as samples)."""
 MAX_DEPTH = 100
 """SSML nested deeper than this is refused (the reader walks the tree recursively)."""
 
@@ -142,9 +142,10 @@ def _parse_time(value: str) -> int:
     if not match:
         raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
     ms = round(float(match.group(1)) * (1000 if match.group(2) == "s" else 1))
-    if ms > MAX_BREAK_MS:
+    if ms > MAX_READ_BREAK_MS:
         raise InputError(
-            f'SSML break time="{value}" is longer than {MAX_BREAK_MS // 1000} s. Use a shorter pause.'
+            f'SSML break time="{value}" is longer than {MAX_READ_BREAK_MS // 1000} s. '
+            "Use a shorter pause."
         )
     return ms
 
