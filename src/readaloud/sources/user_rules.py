@@ -35,24 +35,23 @@ SCHEMA: dict[str, dict[str, type]] = {
 }
 
 
+def _known(path: Path, what: str, name: str, choices: list[str]) -> None:
+    if name not in choices:
+        raise ConfigError(
+            f"boilerplate file {path}: unknown {what} {name}. Use {', '.join(choices)}."
+        )
+
+
 def check_shape(data: dict[str, Any], path: Path) -> None:
     """Raise ConfigError when a rule file has a key of the wrong type (e.g. `lines = 3`)."""
     for section, value in data.items():
-        fields = SCHEMA.get(section)
-        if fields is None:
-            raise ConfigError(
-                f"boilerplate file {path}: unknown section [{section}]. "
-                f"Use {', '.join(f'[{name}]' for name in SCHEMA)}."
-            )
+        _known(path, "section", f"[{section}]", [f"[{name}]" for name in SCHEMA])
+        fields = SCHEMA[section]
         if not isinstance(value, dict):
             raise ConfigError(f"boilerplate file {path}: {section} must be a [{section}] table.")
         for key, item in value.items():
-            want = fields.get(key)
-            if want is None:
-                raise ConfigError(
-                    f"boilerplate file {path}: unknown key {section}.{key}. "
-                    f"Use {', '.join(fields)}."
-                )
+            _known(path, "key", f"{section}.{key}", [f"{section}.{name}" for name in fields])
+            want = fields[key]
             ok = isinstance(item, want) and not isinstance(item, bool)
             if ok and want is list:
                 ok = all(isinstance(entry, str) for entry in item)
