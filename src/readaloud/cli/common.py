@@ -86,7 +86,7 @@ def script_options(func):
             "--boilerplate",
             multiple=True,
             type=click.Path(path_type=Path),
-            help="Extra boilerplate patterns (TOML) to strip; repeatable.",
+            help="Extra boilerplate patterns (TOML) to strip, run with a time limit; repeatable.",
         ),
         click.option("--no-intro", is_flag=True, help="Do not read title, author and date first."),
         click.option("--no-date", is_flag=True, help="Do not read the publication date."),
