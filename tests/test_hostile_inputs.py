@@ -37,38 +37,48 @@ class Run:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
+# The CLI is started by a small launcher, which reports its peak RSS: a child forked straight
+# from pytest would report pytest's own size (Linux keeps the larger of the two across exec).
+LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
 def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run `python -m readaloud ARGS`, killed after LIMIT_S; peak RSS from wait4."""
-    out, err = cwd / ".stdout", cwd / ".stderr"
+    """Run `python -m readaloud ARGS`, killed after LIMIT_S; its peak RSS from wait4."""
+    out, err, report = cwd / ".stdout", cwd / ".stderr", cwd / ".rusage"
+    command = [sys.executable, "-c", LAUNCHER, str(report), sys.executable, "-m", "readaloud"]
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "readaloud", *args],
+        launcher = subprocess.Popen(
+            [*command, *args],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=stdout,
             stderr=stderr,
             env={**os.environ, **(env or {})},
+            start_new_session=True,
         )
         start = time.monotonic()
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > LIMIT_S:
-                child.send_signal(signal.SIGKILL)
-                os.wait4(child.pid, 0)
-                pytest.fail(f"readaloud {' '.join(args)[:200]} ran over {LIMIT_S:.0f} s")
-            time.sleep(0.05)
-    child.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+        try:
+            launcher.wait(timeout=LIMIT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(launcher.pid, signal.SIGKILL)
+            launcher.wait()
+            pytest.fail(f"readaloud {' '.join(args)[:200]} ran over {LIMIT_S:.0f} s")
+    code, rss_kb = map(int, report.read_text().split())
     result = Run(
-        child.returncode,
+        code,
         out.read_text("utf-8", "replace"),
         err.read_text("utf-8", "replace"),
         time.monotonic() - start,
-        usage.ru_maxrss,
+        rss_kb,
     )
-    out.unlink()
-    err.unlink()
+    for path in (out, err, report):
+        path.unlink()
     assert result.rss_kb < LIMIT_RSS_KB, f"peak RSS {result.rss_kb // 1024} MB"
     return result
 
