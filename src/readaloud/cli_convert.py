@@ -139,13 +139,19 @@ def expand_sources(
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
 )
+@click.option(
+    "--epub", is_flag=True, help="Also write <slug>.epub: EPUB 3 text with synchronized audio."
+)
+@click.option("--daisy", is_flag=True, help="Also write <slug>.daisy/: a DAISY 2.02 talking book.")
+@click.option("--daisy-zip", is_flag=True, help="Also write <slug>.daisy.zip (the DAISY book).")
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
 @click.pass_context
 @handle_errors
 def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed, **kw) -> None:
-    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest.
+    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest,
+    and with --epub / --daisy talking books whose text is synchronized with the audio.
 
     SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
     article and settings did not change is skipped as up to date.
@@ -158,6 +164,9 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     all_sources = expand_sources(sources, from_list, from_feed)
     refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
     force, jobs = kw.pop("force"), kw.pop("jobs")
+    from .books import Editions
+
+    editions = Editions(epub=kw.pop("epub"), daisy=kw.pop("daisy"), daisy_zip=kw.pop("daisy_zip"))
     episode_kw = dict(
         format=kw.pop("audio_format"),
         bitrate=kw.pop("bitrate"),
@@ -186,7 +195,9 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         from .pipeline import convert_one
 
         options = EpisodeOptions(**episode_kw)
-        return convert_one(source, output_dir, script_opts, voice, options, synth, force=force)
+        return convert_one(
+            source, output_dir, script_opts, voice, options, synth, force=force, editions=editions
+        )
 
     def run(source: str):
         """One source of a batch: a failure is reported and the batch goes on."""

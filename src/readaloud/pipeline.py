@@ -202,6 +202,20 @@ def _up_to_date(manifest_path: Path, identity: dict) -> bool:
     )
 
 
+def _add_missing_editions(manifest_path: Path, editions) -> bool:
+    """True when the episode has every edition asked for (writing the missing ones from its
+    audio and sync map); False when it must be rendered again to get them."""
+    if editions is None or not editions.keys():
+        return True
+    from .books import add_editions
+    from .publish.manifest import Manifest
+
+    missing = editions.missing(Manifest.load(manifest_path))
+    if not missing.keys():
+        return True
+    return add_editions(manifest_path, missing) is not None
+
+
 def _fetch_cover(image: str | None, folder: Path) -> Path | None:
     """The article's image, fetched along with a web page, as the cover when it is JPEG/PNG."""
     if not image or not image.startswith(("http://", "https://")):
@@ -247,8 +261,13 @@ def convert_one(
     synth_options: SynthOptions,
     *,
     force: bool = False,
+    editions=None,
 ) -> Outcome:
-    """Convert one source into an episode in `out_dir` (skipped when already up to date)."""
+    """Convert one source into an episode in `out_dir` (skipped when already up to date).
+
+    `editions` (`books.Editions`) asks for talking books too; an up-to-date episode that lacks
+    one gets it from its existing audio, without synthesis.
+    """
     from .publish.episode import write_episode
     from .synth import synthesize_script
 
@@ -271,7 +290,8 @@ def convert_one(
     }
     slug = _reserve_slug(script.title, out_dir, guid)
     manifest_path = out_dir / f"{slug}.json"
-    if not force and _up_to_date(manifest_path, identity):
+    up_to_date = not force and _up_to_date(manifest_path, identity)
+    if up_to_date and _add_missing_editions(manifest_path, editions):
         return Outcome(source, "up to date", manifest_path)
 
     with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
@@ -294,6 +314,7 @@ def convert_one(
                 options=episode_options,
                 identity=identity,
                 article=loaded.article,
+                editions=editions,
             )
     return Outcome(
         source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
