@@ -194,6 +194,11 @@ def test_editions_for_an_existing_episode_need_no_synthesis(tmp_path, synth_cach
     again = convert(SMALL, out, synth_cache, "--epub")
     assert "epub" in again["files"] and audio.stat().st_mtime_ns == stamp
     assert again["settings_sha256"] == manifest["settings_sha256"]
+    # A re-render keeps the book it had, made again from the new audio (never a stale one).
+    forced = convert(SMALL, out, synth_cache, "--force")
+    assert audio.stat().st_mtime_ns != stamp and "epub" in forced["files"]
+    with zipfile.ZipFile(out / forced["files"]["epub"]["name"]) as book:
+        assert book.read("EPUB/audio/episode.mp3") == audio.read_bytes()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -216,6 +216,21 @@ def _add_missing_editions(manifest_path: Path, editions) -> bool:
     return add_editions(manifest_path, missing) is not None
 
 
+def _kept_editions(manifest_path: Path, editions):
+    """The editions asked for plus those a previous render listed: a re-rendered episode never
+    leaves a book beside it whose text and times belong to the old audio."""
+    from .books import Editions
+    from .publish.manifest import Manifest
+
+    try:
+        listed = Manifest.load(manifest_path).files
+    except (OSError, ValueError, TypeError, KeyError):
+        return editions
+    asked = set(editions.keys()) if editions is not None else set()
+    keys = asked | {k for k in ("epub", "daisy", "daisy_zip") if k in listed}
+    return Editions(**{k: True for k in keys})
+
+
 def _fetch_cover(image: str | None, folder: Path) -> Path | None:
     """The article's image, fetched along with a web page, as the cover when it is JPEG/PNG."""
     if not image or not image.startswith(("http://", "https://")):
@@ -293,6 +308,7 @@ def convert_one(
     up_to_date = not force and _up_to_date(manifest_path, identity)
     if up_to_date and _add_missing_editions(manifest_path, editions):
         return Outcome(source, "up to date", manifest_path)
+    editions = _kept_editions(manifest_path, editions)
 
     with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
         if episode_options.cover is None and loaded.source_url:

@@ -134,15 +134,23 @@ def _smil(section: Section, meta: BookMeta, audio_name: str, elapsed_ms: int) ->
 
 def _content(parts: list[Part], meta: BookMeta) -> str:
     body = Element("div", {"class": "book"}, [part.body for part in parts])
+    head = [
+        f"<meta{attrs(name='dc:title', content=meta.title)}/>",
+        f"<meta{attrs(name='dc:identifier', content=meta.identifier)}/>",
+    ]
+    return _xhtml1(meta, head, to_xhtml1(body))
+
+
+def _xhtml1(meta: BookMeta, head: list[str], body: str) -> str:
+    """An XHTML 1.0 Transitional document (what DAISY 2.02 players read)."""
     lang = attrs(xml__lang=meta.language, lang=meta.language)
     return (
         f'<?xml version="1.0" encoding="utf-8"?>\n{XHTML1_DOCTYPE}\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml"{lang}>\n<head>\n'
         '<meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>\n'
         f"<title>{text(meta.title)}</title>\n"
-        f"<meta{attrs(name='dc:title', content=meta.title)}/>\n"
-        f"<meta{attrs(name='dc:identifier', content=meta.identifier)}/>\n"
-        f"</head>\n<body>\n{to_xhtml1(body)}\n</body>\n</html>\n"
+        + "".join(f"{line}\n" for line in head)
+        + f"</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
 
@@ -187,14 +195,4 @@ def _ncc(sections: list[Section], meta: BookMeta, duration_ms: int, files: int) 
         css = ' class="title"' if number == 0 else ""
         link = f'<a href="{section.smil}#par-{section.sentences[0].id}">{text(section.heading.text)}</a>'
         headings.append(f'<h{level}{css} id="n{number + 1}">{link}</h{level}>')
-    lang = attrs(xml__lang=meta.language, lang=meta.language)
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?>\n{XHTML1_DOCTYPE}\n'
-        f'<html xmlns="http://www.w3.org/1999/xhtml"{lang}>\n<head>\n'
-        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8"/>\n'
-        f"<title>{text(meta.title)}</title>\n"
-        + "\n".join(lines)
-        + "\n</head>\n<body>\n"
-        + "\n".join(headings)
-        + "\n</body>\n</html>\n"
-    )
+    return _xhtml1(meta, lines, "\n".join(headings))
