@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ffmpeg_oracle import ffmpeg_chapters
 
 from readaloud.audio import encode as encode_module
-from readaloud.audio.chapters_read import ffmpeg_chapters, read_chapters
+from readaloud.audio.chapters_read import read_chapters
 from readaloud.errors import AudioError
 from readaloud.ffmpeg import ffmpeg_exe, run_ffmpeg
 from readaloud.pcm import Clip

@@ -11,10 +11,10 @@ import time
 import pytest
 from click.testing import CliRunner
 from conftest import SEED
+from ffmpeg_oracle import ffmpeg_chapters
 from mutagen.id3 import ID3
 from test_audio_episode import decode, parse_vtt, true_peak_dbtp
 
-from readaloud.audio.chapters_read import ffmpeg_chapters
 from readaloud.cli import main
 
 pytestmark = pytest.mark.slow
