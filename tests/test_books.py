@@ -250,3 +250,11 @@ def test_first_content_document_in_chromium(small, seed, tmp_path):
                 page.close()
         finally:
             browser.close()
+
+
+def test_daisy_needs_mp3(tmp_path):
+    result = CliRunner().invoke(
+        main, ["convert", str(SMALL), "-o", str(tmp_path), "--daisy", "--format", "m4b"]
+    )
+    assert result.exit_code == 2 and "--daisy needs --format mp3" in result.output
+    assert not list(tmp_path.iterdir())

@@ -127,6 +127,8 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
     force, jobs = kw.pop("force"), kw.pop("jobs")
     editions = Editions(epub=kw.pop("epub"), daisy=kw.pop("daisy"), daisy_zip=kw.pop("daisy_zip"))
+    if (editions.daisy or editions.daisy_zip) and kw.get("audio_format") != "mp3":
+        raise click.UsageError("--daisy needs --format mp3: DAISY 2.02 books carry MP3 audio.")
     episode_kw = dict(
         format=kw.pop("audio_format"),
         bitrate=kw.pop("bitrate"),
