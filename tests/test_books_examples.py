@@ -11,12 +11,12 @@ import pytest
 from book_tools import epubcheck, fake_timeline, silent_mp3
 from conftest import ROOT, SEED
 
+from readaloud.api import ScriptOptions, load_source
 from readaloud.books import BookMeta
 from readaloud.books.daisy import write_daisy
 from readaloud.books.daisy_check import check_daisy
 from readaloud.books.epub import write_epub
 from readaloud.markup import build_sync
-from readaloud.pipeline import ScriptOptions, VoiceOptions, make_script
 
 EXAMPLES = ROOT.parent / "shared" / "examples"
 SOURCES = (
@@ -30,7 +30,7 @@ SOURCES = (
 def test_example_books_validate(source: Path, tmp_path):
     if not source.is_file():
         pytest.skip("../shared/examples is not beside this checkout")
-    loaded = make_script(str(source), ScriptOptions(), VoiceOptions())
+    loaded = load_source(str(source), ScriptOptions())
     timeline = fake_timeline(loaded.script)
     sync = build_sync(loaded.script, timeline, loaded.article)
     audio = silent_mp3(tmp_path / "episode.mp3", timeline.duration_ms)

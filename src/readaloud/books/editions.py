@@ -40,6 +40,14 @@ class Editions:
         return Editions(**{k: k not in manifest.files for k in self.keys()})
 
 
+def kept_editions(manifest: Manifest | None, asked: Editions) -> Editions:
+    """The editions asked for plus those a previous render listed: a re-rendered episode never
+    leaves a book beside it whose text and times belong to the old audio."""
+    listed = set(manifest.files) if manifest is not None else set()
+    keys = set(asked.keys()) | {k for k in ("epub", "daisy", "daisy_zip") if k in listed}
+    return Editions(**{k: True for k in keys})
+
+
 def names(slug: str) -> dict[str, str]:
     """Manifest file names of each edition."""
     return {
