@@ -118,7 +118,7 @@ def _local_image(image: str | None, raw) -> str | None:
 
 def episode_guid(loaded: Loaded) -> str:
     """A guid that stays the same when the same article is re-rendered after edits."""
-    url = loaded.script.metadata.get("url") or loaded.source_url
+    url = loaded.script.metadata.url or loaded.source_url
     if url:
         return url
     if loaded.source_name not in ("-", ""):
