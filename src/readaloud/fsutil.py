@@ -1,10 +1,11 @@
-"""Atomic file output (write to a temp file in the same folder, then rename over the target),
+"""Atomic output (write to a temp file or folder beside the target, then rename over it),
 with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -106,6 +107,33 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a temp folder next to `target`; on success it replaces `target` (an older folder is
+    moved aside first, then removed), on error it is removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        yield tmp
+        mode = 0o777 & ~_umask()
+        os.chmod(tmp, mode)
+        for path in tmp.rglob("*"):
+            os.chmod(path, mode if path.is_dir() else mode & 0o666)
+        old = None
+        if target.exists():
+            old = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+            )
+            os.replace(target, old / target.name)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
