@@ -16,6 +16,7 @@ from . import __version__
 from .errors import ReadaloudError
 from .pipeline import DEFAULT_MAX_BYTES, ScriptOptions, VoiceOptions
 from .script.reading import ReadingSettings
+from .sources.fetch import DEFAULT_TIMEOUT, FetchPolicy
 
 logger = logging.getLogger("readaloud")
 
@@ -147,6 +148,19 @@ def script_options(func):
             show_default=True,
             help="Refuse inputs larger than this many MB.",
         ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Give up on a URL whose complete answer takes longer than this (seconds).",
+        ),
+        click.option(
+            "--allow-private-urls",
+            is_flag=True,
+            help="Let articles and feeds make readaloud fetch loopback, private and "
+            "link-local addresses (their images, feed items).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -169,6 +183,7 @@ def _script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
         reading=reading,
         urls=kw.pop("urls"),
         language=kw.pop("language"),
+        fetch=FetchPolicy(timeout=kw.pop("timeout"), allow_private=kw.pop("allow_private_urls")),
     )
     voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
     return script, voice

@@ -29,9 +29,19 @@ def _bitrate(value: str) -> str:
 
 
 def expand_sources(
-    sources: tuple[str, ...], from_list: Path | None, from_feed: str | None
+    sources: tuple[str, ...],
+    from_list: Path | None,
+    from_feed: str | None,
+    *,
+    local_items: bool = False,
+    policy=None,
+    feed_links: set[str] | None = None,
 ) -> list[str]:
-    """Paths, folders (their article files, sorted), list files and article feeds, in order."""
+    """Paths, folders (their article files, sorted), list files and article feeds, in order.
+
+    The links a feed lists are also added to `feed_links`: they are fetched as URLs the
+    article side asked for, not the user.
+    """
     found: list[str] = []
     for source in sources:
         path = Path(source)
@@ -61,7 +71,13 @@ def expand_sources(
     if from_feed:
         from .sources.feedlist import read_article_feed
 
-        found += [entry.link for entry in read_article_feed(from_feed)]
+        links = [
+            entry.link
+            for entry in read_article_feed(from_feed, local_items=local_items, policy=policy)
+        ]
+        found += links
+        if feed_links is not None:
+            feed_links.update(links)
     if not found:
         raise click.UsageError("give at least one SOURCE, --from-list or --from-feed.")
     return found
@@ -84,6 +100,11 @@ def expand_sources(
 )
 @click.option(
     "--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry."
+)
+@click.option(
+    "--allow-local-items",
+    is_flag=True,
+    help="With a local --from-feed file: also convert entries that are files in its folder.",
 )
 @script_options
 @click.option(
@@ -155,7 +176,15 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
 
     quiet = ctx.find_root().params.get("quiet", False)
     script_opts, voice = _script_settings(kw)
-    all_sources = expand_sources(sources, from_list, from_feed)
+    feed_links: set[str] = set()
+    all_sources = expand_sources(
+        sources,
+        from_list,
+        from_feed,
+        local_items=kw.pop("allow_local_items"),
+        policy=script_opts.fetch,
+        feed_links=feed_links,
+    )
     refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
     force, jobs = kw.pop("force"), kw.pop("jobs")
     episode_kw = dict(
@@ -185,7 +214,16 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         from .pipeline import convert_one
 
         options = EpisodeOptions(**episode_kw)
-        return convert_one(source, output_dir, script_opts, voice, options, synth, force=force)
+        return convert_one(
+            source,
+            output_dir,
+            script_opts,
+            voice,
+            options,
+            synth,
+            force=force,
+            requested_by="article" if source in feed_links else "user",
+        )
 
     def run(source: str):
         """One source of a batch: a failure is reported and the batch goes on."""

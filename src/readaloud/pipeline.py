@@ -18,10 +18,11 @@ from pathlib import Path
 
 from . import __version__
 from .document import Article
-from .errors import InputError, ReadaloudError
+from .errors import InputError
 from .script.model import SpeechScript
 from .script.reading import ReadingSettings, build_script
 from .script.ssml import parse_ssml
+from .sources.fetch import FetchPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ class ScriptOptions:
     urls: str = "domain"
     language: str | None = None
     """Overrides the article's language."""
+    fetch: FetchPolicy = field(default_factory=FetchPolicy)
+    """Deadline of every fetch, and whether articles and feeds may reach private addresses."""
 
 
 @dataclass
@@ -95,13 +98,21 @@ def _merged_lexicon(files: tuple[tuple[str, int, int], ...]):
     return Lexicon.merge(*lexicons) if lexicons else None
 
 
-def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loaded:
-    """Read `source` and turn it into a speech script for the chosen voice."""
+def make_script(
+    source: str, options: ScriptOptions, voice: VoiceOptions, *, requested_by: str = "user"
+) -> Loaded:
+    """Read `source` and turn it into a speech script for the chosen voice.
+
+    `requested_by="article"` for a source that a feed listed rather than the user.
+    """
     from .script.normalize import NormalizeOptions
     from .sources import parse_article, read_source
+    from .sources.image_ref import article_image
     from .voices import resolve_preset
 
-    raw = read_source(source, max_bytes=options.max_bytes)
+    raw = read_source(
+        source, max_bytes=options.max_bytes, policy=options.fetch, requested_by=requested_by
+    )
     digest = hashlib.sha256(raw.data).hexdigest()
 
     def preset_for(language: str | None):
@@ -116,7 +127,7 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
     article = parse_article(raw, extra_boilerplate=options.boilerplate or None)
-    article.image = _local_image(article.image, raw)
+    article.image = article_image(article.image, raw.name, raw.url)
     article.language = options.language or article.language
     preset, warnings = preset_for(article.language)
     lexicon = _lexicon_for(preset, options)
@@ -129,16 +140,6 @@ def make_script(source: str, options: ScriptOptions, voice: VoiceOptions) -> Loa
     if not script.chapters:
         raise InputError(f"{raw.name}: no text to speak was found.")
     return Loaded(script, article, raw.name, raw.url, digest, preset, warnings)
-
-
-def _local_image(image: str | None, raw) -> str | None:
-    """A relative image path in a local article is made absolute (it may become the cover)."""
-    if not image or "://" in image or image.startswith("data:") or raw.url or raw.name == "-":
-        return image
-    path = Path(image)
-    if not path.is_absolute():
-        path = Path(raw.name).resolve().parent / path
-    return str(path)
 
 
 def episode_guid(loaded: Loaded) -> str:
@@ -202,24 +203,6 @@ def _up_to_date(manifest_path: Path, identity: dict) -> bool:
     )
 
 
-def _fetch_cover(image: str | None, folder: Path) -> Path | None:
-    """The article's image, fetched along with a web page, as the cover when it is JPEG/PNG."""
-    if not image or not image.startswith(("http://", "https://")):
-        return None
-    from .audio.tags import image_type
-    from .sources.fetch import fetch_url
-
-    try:
-        fetched = fetch_url(image, max_bytes=5_000_000, timeout=10.0)
-        path = folder / "cover"
-        path.write_bytes(fetched.data)
-        image_type(path)
-    except ReadaloudError as exc:
-        logger.warning("The article image is not used as cover: %s", exc)
-        return None
-    return path
-
-
 _slug_lock = threading.Lock()
 _reserved: dict[tuple[Path, str], str] = {}
 
@@ -247,12 +230,17 @@ def convert_one(
     synth_options: SynthOptions,
     *,
     force: bool = False,
+    requested_by: str = "user",
 ) -> Outcome:
-    """Convert one source into an episode in `out_dir` (skipped when already up to date)."""
+    """Convert one source into an episode in `out_dir` (skipped when already up to date).
+
+    `requested_by="article"` for a source that a feed listed rather than the user.
+    """
+    from .publish.cover_image import article_cover
     from .publish.episode import write_episode
     from .synth import synthesize_script
 
-    loaded = make_script(source, script_options, voice)
+    loaded = make_script(source, script_options, voice, requested_by=requested_by)
     for warning in loaded.warnings:
         logger.warning("%s: %s", loaded.source_name, warning)
     script = loaded.script
@@ -275,9 +263,13 @@ def convert_one(
         return Outcome(source, "up to date", manifest_path)
 
     with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
-        if episode_options.cover is None and loaded.source_url:
-            image = script.metadata.get("image")
-            episode_options.cover = _fetch_cover(image, Path(cover_dir))
+        if episode_options.cover is None:
+            episode_options.cover = article_cover(
+                script.metadata.get("image"),
+                Path(cover_dir),
+                remote=bool(loaded.source_url),
+                policy=script_options.fetch,
+            )
         with synthesize_script(
             script,
             preset,

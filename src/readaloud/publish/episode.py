@@ -24,7 +24,6 @@ from ..audio import loudness as level  # `loudness` is also an option name below
 from ..audio.assemble import assemble
 from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from ..audio.timeline import Timeline
-from ..errors import ReadaloudError
 from ..fsutil import atomic_path
 from ..pcm import Clip
 from ..script.model import SpeechScript
@@ -87,23 +86,13 @@ def _date(script: SpeechScript) -> str | None:
     return text if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", text) else None
 
 
-def _cover(options: EpisodeOptions, script: SpeechScript) -> Path | None:
-    """The cover to embed: --cover (must be valid), else the article image if a local JPEG/PNG."""
+def _cover(options: EpisodeOptions) -> Path | None:
+    """The cover to embed: `options.cover` (the user's --cover, or the article's image that the
+    pipeline checked and cleaned with `publish.cover_image.article_cover`)."""
     if options.cover:
         image_type(Path(options.cover))  # a bad --cover is the user's to fix: fail clearly
         return Path(options.cover)
-    image = script.metadata.get("image")
-    if not image or re.match(r"^[a-z][a-z0-9+.-]*://", str(image), re.I):
-        return None
-    path = Path(str(image))
-    if not path.is_file():
-        return None
-    try:
-        image_type(path)
-    except ReadaloudError as exc:
-        logger.warning("Article image not used as cover: %s", exc)
-        return None
-    return path
+    return None
 
 
 def _text(value) -> str | None:
@@ -135,7 +124,7 @@ def write_episode(
         channels=2 if options.stereo else 1,
     )
     meta = script.metadata
-    cover = _cover(options, script)
+    cover = _cover(options)
     url = _text(meta.get("url"))
     site_name = _text(meta.get("site_name"))
     tags = EpisodeTags(
