@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from readaloud.errors import InputError, NetworkError
-from readaloud.sources.fetch import FetchPolicy
 from readaloud.sources.feedlist import FeedEntry, read_article_feed
+from readaloud.sources.fetch import FetchPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed"
 LOCAL = FetchPolicy(allow_private=True)

@@ -13,9 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from readaloud.cli import main
 from readaloud.errors import InputError
 from readaloud.ffmpeg import run_ffmpeg
 from readaloud.publish.cover_image import article_cover, clean_image
