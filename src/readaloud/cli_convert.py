@@ -136,7 +136,7 @@ def expand_sources(
 @click.option(
     "--cover",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Cover art (JPEG/PNG); default: the article's image when local.",
+    help="Cover art (JPEG/PNG); default: the article's own image, rebuilt without metadata.",
 )
 @click.option("--album", help="Album tag (default: the site name).")
 @click.option(
