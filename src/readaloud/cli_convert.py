@@ -210,6 +210,10 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         progress=not quiet and not batch,
     )
 
+    from .pipeline import prepare_output
+
+    prepare_output(output_dir, synth)
+
     def convert_source(source: str):
         from .pipeline import convert_one
 

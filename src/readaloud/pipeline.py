@@ -18,7 +18,8 @@ from pathlib import Path
 
 from . import __version__
 from .document import Article
-from .errors import InputError
+from .errors import InputError, ReadaloudError
+from .fsutil import FULL, READ_ONLY, temp_dir
 from .script.model import SpeechScript
 from .script.reading import ReadingSettings, build_script
 from .script.ssml import parse_ssml
@@ -203,6 +204,38 @@ def _up_to_date(manifest_path: Path, identity: dict) -> bool:
     )
 
 
+def prepare_output(out_dir: Path, synth: SynthOptions) -> None:
+    """Before any synthesis: remove what killed runs left behind, then check that the output,
+    cache and temp folders can be written (OutputError naming the folder if not)."""
+    from .fsutil import check_writable, sweep_dead_runs
+    from .synth import default_cache_dir
+
+    tmp = Path(tempfile.gettempdir())
+    sweep_dead_runs(tmp, temp_folders=True)
+    sweep_dead_runs(out_dir)
+    check_writable(out_dir, "output folder")
+    if synth.use_cache:
+        check_writable(synth.cache_dir or default_cache_dir(), "cache folder")
+    check_writable(tmp, "temp folder ($TMPDIR)")
+
+
+def _write_error(exc: OSError, out_dir: Path, cache_dir: Path | None) -> ReadaloudError:
+    """The failed write as an OutputError that says which folder it was."""
+    from .fsutil import write_error
+    from .synth import default_cache_dir
+
+    path = Path(exc.filename).resolve() if exc.filename else None
+    places = [
+        (Path(out_dir).resolve(), "output folder"),
+        (Path(cache_dir or default_cache_dir()).resolve(), "cache folder"),
+        (Path(tempfile.gettempdir()).resolve(), "temp folder ($TMPDIR)"),
+    ]
+    for folder, what in places:
+        if path is not None and path.is_relative_to(folder):
+            return write_error(exc, folder, what)
+    return write_error(exc, path.parent if path else Path(out_dir), "folder")
+
+
 _slug_lock = threading.Lock()
 _reserved: dict[tuple[Path, str], str] = {}
 
@@ -236,10 +269,6 @@ def convert_one(
 
     `requested_by="article"` for a source that a feed listed rather than the user.
     """
-    from .publish.cover_image import article_cover
-    from .publish.episode import write_episode
-    from .synth import synthesize_script
-
     loaded = make_script(source, script_options, voice, requested_by=requested_by)
     for warning in loaded.warnings:
         logger.warning("%s: %s", loaded.source_name, warning)
@@ -262,7 +291,27 @@ def convert_one(
     if not force and _up_to_date(manifest_path, identity):
         return Outcome(source, "up to date", manifest_path)
 
-    with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
+    try:
+        result = _render(
+            loaded, out_dir, slug, identity, script_options, episode_options, synth_options
+        )
+    except OSError as exc:
+        if exc.errno not in FULL + READ_ONLY:
+            raise
+        raise _write_error(exc, out_dir, synth_options.cache_dir) from exc
+    return Outcome(
+        source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
+    )
+
+
+def _render(loaded, out_dir, slug, identity, script_options, episode_options, synth_options):
+    """Synthesize and write one episode; returns the synthesis result (for its counts)."""
+    from .publish.cover_image import article_cover
+    from .publish.episode import write_episode
+    from .synth import synthesize_script
+
+    script = loaded.script
+    with temp_dir("cover") as cover_dir:
         if episode_options.cover is None:
             episode_options.cover = article_cover(
                 script.metadata.get("image"),
@@ -272,7 +321,7 @@ def convert_one(
             )
         with synthesize_script(
             script,
-            preset,
+            loaded.preset,
             cache_dir=synth_options.cache_dir,
             use_cache=synth_options.use_cache,
             jobs=synth_options.jobs,
@@ -281,6 +330,4 @@ def convert_one(
             write_episode(
                 script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
             )
-    return Outcome(
-        source, "converted", manifest_path, synthesized=result.misses, cached=result.hits
-    )
+    return result

@@ -19,6 +19,7 @@ from .engines.base import Engine
 from .engines.piper_models import cache_root
 from .engines.registry import get_engine
 from .errors import EngineError
+from .fsutil import temp_dir
 from .pcm import PCM, Clip
 from .script.model import SpeechScript
 from .script.ssml import segment_ssml
@@ -155,7 +156,7 @@ def synthesize_script(
         store.sweep_partials()
     else:
         # Clips still go to files so assembly can stream them; the folder dies with the result.
-        tempdir = tempfile.TemporaryDirectory(prefix="readaloud-clips-")
+        tempdir = temp_dir("clips")
         store = ClipStore(Path(tempdir.name))
     result = SynthResult(clips=[None] * len(segments), engine=engine.name, _tempdir=tempdir)
     try:

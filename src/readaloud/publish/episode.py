@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from ..audio import loudness as level  # `loudness` is also an option name below
 from ..audio.assemble import assemble
 from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from ..audio.timeline import Timeline
-from ..fsutil import atomic_path
+from ..fsutil import atomic_path, temp_dir
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import transcript
@@ -157,7 +156,7 @@ def write_episode(
         }
         audio_part = staged.reserve(audio_path.name)
 
-        with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
+        with temp_dir("episode") as tmp:
             timeline = _render_audio(script, clips, Path(tmp), audio_part, settings, tags, options)
         files = {"audio": FileEntry.of(audio_part, settings.mime_type, name=audio_path.name)}
         documents = _sidecar_documents(script, timeline, tags, audio_path.name)

@@ -8,16 +8,22 @@ followed by a `<break>` with the segment's pause. Changed words are `<sub alias=
 
 from __future__ import annotations
 
+import logging
 import re
 import xml.etree.ElementTree as ET
 
 from ..errors import InputError
 from .model import Chapter, Segment, Span, SpeechScript
 
+logger = logging.getLogger(__name__)
+
 SSML_NS = "http://www.w3.org/2001/10/synthesis"
 RA_NS = "urn:readaloud:script:1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BREAK_MS = 5000  # Azure's cap; longer pauses are split into several breaks
+# A pause read from SSML is at most this long, as in the SSML 1.1 norm and cloud engines: a
+# hostile `<break time="99999s"/>` would otherwise make a 27-hour episode.
+MAX_PAUSE_MS = 10_000
 
 _STRENGTH_MS = {
     "none": 0,
@@ -132,7 +138,7 @@ def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
 
 
 def _parse_time(value: str) -> int:
-    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s)\s*", value or "")
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|s)\s*", value or "")
     if not match:
         raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
     number = float(match.group(1))
@@ -175,7 +181,18 @@ class _Collector:
     def pause(self, ms: int) -> None:
         self.flush()
         if self.chapters and self.chapters[-1].segments:
-            self.chapters[-1].segments[-1].pause_after_ms += ms
+            segment = self.chapters[-1].segments[-1]
+            total = segment.pause_after_ms + ms
+            if total > MAX_PAUSE_MS:
+                logger.warning(
+                    "An SSML pause of %s s after %r is shortened to %d s, the longest pause "
+                    "the SSML standard (and cloud engines) allow.",
+                    f"{total / 1000:g}",
+                    segment.text[:40],
+                    MAX_PAUSE_MS // 1000,
+                )
+                total = MAX_PAUSE_MS
+            segment.pause_after_ms = total
 
     def text(self, written: str, spoken: str | None = None, ipa: str | None = None) -> None:
         if not written and not spoken:
