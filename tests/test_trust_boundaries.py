@@ -8,11 +8,11 @@ import logging
 import struct
 import subprocess
 import sys
-import threading
 import zlib
 from pathlib import Path
 
 import pytest
+from conftest import serve
 
 from readaloud.errors import InputError
 from readaloud.ffmpeg import run_ffmpeg
@@ -195,27 +195,22 @@ def test_hostile_feed_page_and_article_publish_nothing_private(tmp_path):
         def log_message(self, *args):
             requests.append(self.path)
 
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    meta = f"<meta property='og:image' content='{base}/internal/secret.png'>"
-    (site / "page.html").write_text(ARTICLE_HTML.format(meta=meta))
-    (site / "feed.rss").write_text(
-        "<rss version='2.0'><channel><title>News</title>"
-        f"<item><title>Secret</title><link>{(private / 'secret.txt').as_uri()}</link></item>"
-        f"<item><title>Internal</title><link>{base}/internal/secret.png</link></item>"
-        "</channel></rss>"
-    )
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    (articles / "tea.md").write_text(
-        f"---\ntitle: Tea Time\nimage: {private / 'secret.png'}\n---\n\n"
-        "Tea is brewed in hot water, and green tea needs cooler water than black tea.\n"
-    )
-    out = tmp_path / "out"
-    try:
+    with serve(functools.partial(Handler, directory=str(site))) as base:
+        meta = f"<meta property='og:image' content='{base}/internal/secret.png'>"
+        (site / "page.html").write_text(ARTICLE_HTML.format(meta=meta))
+        (site / "feed.rss").write_text(
+            "<rss version='2.0'><channel><title>News</title>"
+            f"<item><title>Secret</title><link>{(private / 'secret.txt').as_uri()}</link></item>"
+            f"<item><title>Internal</title><link>{base}/internal/secret.png</link></item>"
+            "</channel></rss>"
+        )
+        articles = tmp_path / "articles"
+        articles.mkdir()
+        (articles / "tea.md").write_text(
+            f"---\ntitle: Tea Time\nimage: {private / 'secret.png'}\n---\n\n"
+            "Tea is brewed in hot water, and green tea needs cooler water than black tea.\n"
+        )
+        out = tmp_path / "out"
         result = subprocess.run(
             [
                 sys.executable,
@@ -235,9 +230,6 @@ def test_hostile_feed_page_and_article_publish_nothing_private(tmp_path):
             text=True,
             timeout=600,
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     output = result.stderr
     assert result.returncode == 1, output  # the internal feed item failed
     assert "Traceback" not in output
