@@ -103,6 +103,11 @@ class _Deadline:
             raise TimeoutError
         return remaining
 
+    def passed(self) -> bool:
+        """True once the deadline is (about) reached: a socket timeout set to the time left
+        may fire a moment before the watchdog does."""
+        return self.expired or time.monotonic() >= self.end - 0.1
+
     def arm(self, conn: http.client.HTTPConnection) -> None:
         def expire() -> None:
             self.expired = True
@@ -203,11 +208,11 @@ def fetch_url(
     except (BlockedAddressError, InputError):
         raise
     except NetworkError as exc:
-        if deadline.expired:
+        if deadline.passed():
             raise _timed_out(url, policy.timeout) from exc
         raise
     except (http.client.HTTPException, OSError, ValueError) as exc:
-        if deadline.expired:
+        if deadline.passed():
             raise _timed_out(url, policy.timeout) from exc
         raise NetworkError(
             f"cannot reach {url}: {_reason(exc)}. Check the address or your connection."
