@@ -282,3 +282,28 @@ def test_full_cache_folder_is_named_before_any_synthesis(tmp_path, monkeypatch):
         == f"Error: the cache folder {cache} is full. Free some space or choose another folder."
     )
     assert not cache.exists() or not list(cache.rglob("*.wav"))
+
+
+@pytest.mark.parametrize("where", ["output", "cache", "tmp"])
+def test_disk_full_during_a_run_names_the_folder(tmp_path, monkeypatch, where):
+    import tempfile
+
+    import readaloud.synth as synth
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    folder = {"output": out, "cache": cache, "tmp": Path(tempfile.gettempdir())}[where]
+    label = {"output": "output folder", "cache": "cache folder", "tmp": "temp folder ($TMPDIR)"}
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "sub" / "x.part"))
+
+    monkeypatch.setattr(synth, "synthesize_script", full)
+    article = tmp_path / "a.md"
+    article.write_text(ARTICLE)
+    result = CliRunner().invoke(
+        main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)]
+    )
+    assert result.exit_code == 1
+    expected = f"the {label[where]} {folder.resolve()} is full"
+    assert result.output.startswith("Error: ") and expected in result.output
+    assert len(result.output.strip().splitlines()) == 1
