@@ -14,9 +14,8 @@ import click
 
 from . import __version__
 from .errors import ReadaloudError
-from .pipeline import DEFAULT_MAX_BYTES, ScriptOptions, VoiceOptions
+from .pipeline import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ScriptOptions, VoiceOptions
 from .script.reading import ReadingSettings
-from .sources.fetch import DEFAULT_TIMEOUT, FetchPolicy
 
 logger = logging.getLogger("readaloud")
 
@@ -183,7 +182,8 @@ def _script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
         reading=reading,
         urls=kw.pop("urls"),
         language=kw.pop("language"),
-        fetch=FetchPolicy(timeout=kw.pop("timeout"), allow_private=kw.pop("allow_private_urls")),
+        timeout=kw.pop("timeout"),
+        allow_private_urls=kw.pop("allow_private_urls"),
     )
     voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
     return script, voice

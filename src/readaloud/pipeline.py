@@ -23,11 +23,11 @@ from .fsutil import FULL, READ_ONLY, temp_dir
 from .script.model import SpeechScript
 from .script.reading import ReadingSettings, build_script
 from .script.ssml import parse_ssml
-from .sources.fetch import FetchPolicy
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10_000_000
+DEFAULT_TIMEOUT = 60.0
 
 
 @dataclass
@@ -41,8 +41,17 @@ class ScriptOptions:
     urls: str = "domain"
     language: str | None = None
     """Overrides the article's language."""
-    fetch: FetchPolicy = field(default_factory=FetchPolicy)
-    """Deadline of every fetch, and whether articles and feeds may reach private addresses."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Deadline of every fetch, in seconds (look-up, redirects and body)."""
+    allow_private_urls: bool = False
+    """Let articles and feeds make readaloud fetch loopback/private/link-local addresses."""
+
+    @property
+    def fetch(self):
+        """The `sources.fetch.FetchPolicy` of these options."""
+        from .sources.fetch import FetchPolicy
+
+        return FetchPolicy(timeout=self.timeout, allow_private=self.allow_private_urls)
 
 
 @dataclass
