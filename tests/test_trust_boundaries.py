@@ -251,3 +251,27 @@ def test_hostile_feed_page_and_article_publish_nothing_private(tmp_path):
 
     for mp3 in out.glob("*.mp3"):
         assert ID3(mp3).getall("APIC") == []
+
+
+def test_ssml_metadata_image_passes_the_same_check(tmp_path, caplog):
+    from readaloud.pipeline import ScriptOptions, VoiceOptions, make_script
+    from readaloud.script.ssml import RA_NS, render_ssml
+
+    secret = secret_png(tmp_path)
+    folder = tmp_path / "scripts"
+    folder.mkdir()
+    source = folder / "episode.ssml"
+    source.write_text(
+        '<speak version="1.1" xmlns="http://www.w3.org/2001/10/synthesis" '
+        f'xmlns:ra="{RA_NS}"><metadata>'
+        f'<ra:script title="T" image="{secret}"/></metadata><s>Hello there.</s></speak>'
+    )
+    with caplog.at_level(logging.WARNING):
+        loaded = make_script(str(source), ScriptOptions(), VoiceOptions())
+    assert "image" not in loaded.script.metadata
+    assert "absolute path" in caplog.text
+    # ... and a local picture's path is never written into a published SSML file.
+    loaded.script.metadata["image"] = str(secret)
+    assert str(secret) not in render_ssml(loaded.script)
+    loaded.script.metadata["image"] = "https://cdn.example/p.png"
+    assert "https://cdn.example/p.png" in render_ssml(loaded.script)

@@ -133,6 +133,10 @@ def make_script(
     if raw.kind == "ssml":
         script = parse_ssml(raw.text)
         script.language = options.language or script.language
+        # An SSML file is as untrusted as any article: its image passes the same check.
+        image = article_image(script.metadata.pop("image", None), raw.name, raw.url)
+        if image:
+            script.metadata["image"] = image
         preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 

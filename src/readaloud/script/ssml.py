@@ -62,6 +62,8 @@ def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
         attrs["author"] = script.author
     for key in _META_KEYS:
         value = script.metadata.get(key)
+        if key == "image" and not re.match(r"https?://", str(value or "")):
+            continue  # a local picture's path says nothing to a listener and stays private
         if isinstance(value, str) and value:
             attrs[key] = value
     info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
