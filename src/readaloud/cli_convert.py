@@ -201,6 +201,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         outro=kw.pop("outro"),
         outro_title=kw.pop("outro_title"),
     )
+    _check_ffmpeg(episode_kw["format"])
     batch = len(all_sources) > 1
     article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1
     synth = SynthOptions(
@@ -270,6 +271,14 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             click.echo(f"feed: {path}", err=True)
     if any(o.status == "failed" for o in outcomes):
         sys.exit(1)
+
+
+def _check_ffmpeg(audio_format: str) -> None:
+    """Fail before any synthesis when the ffmpeg in use cannot encode `audio_format`."""
+    from .audio.encode import FORMATS
+    from .ffmpeg import ffmpeg
+
+    ffmpeg().require_encoder(FORMATS[audio_format][0])
 
 
 def _report(outcome, quiet: bool) -> None:
