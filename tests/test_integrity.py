@@ -21,7 +21,7 @@ from readaloud.cli import main
 from readaloud.fsutil import OutputError, check_writable, sweep_dead_runs
 from readaloud.pcm import PCM
 from readaloud.script.ssml import MAX_PAUSE_MS, parse_ssml
-from readaloud.synth_cache import ClipStore
+from readaloud.synth.cache import ClipStore
 
 SSML = (
     '<speak version="1.1" xmlns="http://www.w3.org/2001/10/synthesis">'

@@ -17,7 +17,7 @@ from conftest import serve
 from readaloud.errors import InputError
 from readaloud.ffmpeg import run_ffmpeg
 from readaloud.publish.cover_image import article_cover, clean_image
-from readaloud.sources.feedlist import read_article_feed
+from readaloud.sources.article_feed import read_article_feed
 from readaloud.sources.image_ref import article_image
 
 SECRET = b"PRIVATE-KEY-4471"

@@ -73,11 +73,6 @@ def write_text_atomic(target: Path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-
-
 def temp_dir(kind: str) -> tempfile.TemporaryDirectory:
     """A temporary folder in $TMPDIR named for this process (see `sweep_dead_runs`)."""
     return tempfile.TemporaryDirectory(prefix=f"readaloud-{owner_tag()}{kind}-")

@@ -79,10 +79,10 @@ class Loaded:
 
 def lexicon_paths(preset, extra: list[Path]) -> list[Path]:
     """Built-in, user, preset and command-line lexicons, in order: later ones win."""
-    import platformdirs
+    from .paths import config_dir
 
     builtin = Path(__file__).parent / "data" / "lexicon.toml"
-    user_dir = Path(platformdirs.user_config_dir("readaloud"))
+    user_dir = config_dir()
     paths = [builtin, user_dir / "lexicon.toml", user_dir / "lexicon.pls"]
     if getattr(preset, "lexicon", None):
         paths.append(Path(preset.lexicon))
@@ -341,6 +341,12 @@ def _render(loaded, out_dir, slug, identity, script_options, episode_options, sy
             progress=synth_options.progress,
         ) as result:
             write_episode(
-                script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
+                script,
+                result.clips,
+                out_dir,
+                slug=slug,
+                options=episode_options,
+                identity=identity,
+                article=loaded.article,
             )
     return result

@@ -163,9 +163,9 @@ def encoder_gain_db(settings: EncodeSettings) -> float:
 
 
 def _calibration_file() -> Path:
-    import platformdirs
+    from ..paths import cache_dir
 
-    return Path(platformdirs.user_cache_dir("readaloud")) / "encoder-gain.json"
+    return cache_dir() / "encoder-gain.json"
 
 
 def _mtime(path: str) -> int:

@@ -17,8 +17,8 @@ import logging
 import wave
 from pathlib import Path
 
-from .fsutil import atomic_path, sweep_dead_runs, write_text_atomic
-from .pcm import PCM, SAMPLE_WIDTH, Clip, write_wav
+from ..fsutil import atomic_path, sweep_dead_runs, write_text_atomic
+from ..pcm import PCM, SAMPLE_WIDTH, Clip, write_wav
 
 logger = logging.getLogger(__name__)
 
