@@ -261,6 +261,7 @@ def test_read_only_output_folder_fails_before_any_synthesis(tmp_path):
 
 def test_full_cache_folder_is_named_before_any_synthesis(tmp_path, monkeypatch):
     import readaloud.fsutil as fsutil
+    import readaloud.pipeline.outputs as outputs
 
     real = fsutil.check_writable
 
@@ -269,7 +270,7 @@ def test_full_cache_folder_is_named_before_any_synthesis(tmp_path, monkeypatch):
             raise fsutil.write_error(OSError(errno.ENOSPC, "No space left on device"), folder, what)
         return real(folder, what, **kw)
 
-    monkeypatch.setattr(fsutil, "check_writable", cache_full)
+    monkeypatch.setattr(outputs, "check_writable", cache_full)
     article = tmp_path / "a.md"
     article.write_text(ARTICLE)
     cache = tmp_path / "c"
@@ -284,11 +285,12 @@ def test_full_cache_folder_is_named_before_any_synthesis(tmp_path, monkeypatch):
     assert not cache.exists() or not list(cache.rglob("*.wav"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["output", "cache", "tmp"])
-def test_disk_full_during_a_run_names_the_folder(tmp_path, monkeypatch, where):
+def test_disk_full_while_writing_the_episode_names_the_folder(tmp_path, monkeypatch, where):
     import tempfile
 
-    import readaloud.synth as synth
+    import readaloud.pipeline.finish as finish
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     folder = {"output": out, "cache": cache, "tmp": Path(tempfile.gettempdir())}[where]
@@ -297,9 +299,9 @@ def test_disk_full_during_a_run_names_the_folder(tmp_path, monkeypatch, where):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "sub" / "x.part"))
 
-    monkeypatch.setattr(synth, "synthesize_script", full)
+    monkeypatch.setattr(finish, "write_episode", full)
     article = tmp_path / "a.md"
-    article.write_text(ARTICLE)
+    article.write_text("# Short\n\nA short note.\n")
     result = CliRunner().invoke(
         main, ["convert", str(article), "-o", str(out), "--cache-dir", str(cache)]
     )

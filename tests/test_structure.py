@@ -129,3 +129,23 @@ def test_no_module_over_450_lines():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_cli_modules_hold_no_batch_job_or_exit_code_logic():
+    """The commands parse flags and call the API: no threads, no pipeline internals, and the
+    only exit codes are the API's (`exit_code(outcomes)`) or an error's own."""
+    graph = import_graph()
+    for name, path in _modules().items():
+        if not name.startswith("readaloud.cli"):
+            continue
+        internals = {
+            m for m in graph[name] if m.startswith(("readaloud.pipeline", "readaloud.synth"))
+        }
+        assert internals == set(), f"{name} reaches past the API: {internals}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                assert not any(n.startswith(("concurrent", "threading")) for n in names), name
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "sys.exit":
+                assert not isinstance(node.args[0], ast.Constant), f"{name}: {ast.unparse(node)}"

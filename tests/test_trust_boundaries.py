@@ -254,7 +254,8 @@ def test_hostile_feed_page_and_article_publish_nothing_private(tmp_path):
 
 
 def test_ssml_metadata_image_passes_the_same_check(tmp_path, caplog):
-    from readaloud.pipeline import ScriptOptions, VoiceOptions, make_script
+    from readaloud.options import ScriptOptions
+    from readaloud.pipeline.load import load_source
     from readaloud.script.ssml import RA_NS, render_ssml
 
     secret = secret_png(tmp_path)
@@ -267,7 +268,7 @@ def test_ssml_metadata_image_passes_the_same_check(tmp_path, caplog):
         f'<ra:script title="T" image="{secret}"/></metadata><s>Hello there.</s></speak>'
     )
     with caplog.at_level(logging.WARNING):
-        loaded = make_script(str(source), ScriptOptions(), VoiceOptions())
+        loaded = load_source(str(source), ScriptOptions())
     assert "image" not in loaded.script.metadata
     assert "absolute path" in caplog.text
     # ... and a local picture's path is never written into a published SSML file.

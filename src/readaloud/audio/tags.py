@@ -26,7 +26,7 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
-from .. import __version__
+from .._version import __version__
 from ..errors import AudioError, InputError
 from .langcodes import iso639_2
 from .timeline import ChapterMark

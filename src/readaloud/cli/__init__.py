@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
 from .common import CONTEXT
 from .convert_cmd import convert
 from .feed_cmd import feed

@@ -10,8 +10,13 @@ from pathlib import Path
 import click
 
 from ..errors import ReadaloudError
-from ..pipeline import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, ScriptOptions, VoiceOptions
-from ..script.reading import ReadingSettings
+from ..options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    ReadingSettings,
+    ScriptOptions,
+    VoiceOptions,
+)
 
 logger = logging.getLogger("readaloud")
 
@@ -135,7 +140,8 @@ def script_options(func):
     return func
 
 
-def script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
+def script_settings(kw: dict) -> ScriptOptions:
+    """The ScriptOptions of the script options (popped from the command's keyword arguments)."""
     reading = ReadingSettings(
         intro=not kw.pop("no_intro"),
         read_date=not kw.pop("no_date"),
@@ -144,15 +150,15 @@ def script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
         code=kw.pop("code"),
         quotes=kw.pop("quotes"),
     )
-    script = ScriptOptions(
-        max_bytes=kw.pop("max_size") * 1_000_000,
-        boilerplate=list(kw.pop("boilerplate")),
-        lexicons=list(kw.pop("lexicons")),
+    voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
+    return ScriptOptions(
+        voice=voice,
         reading=reading,
-        urls=kw.pop("urls"),
         language=kw.pop("language"),
+        urls=kw.pop("urls"),
+        max_bytes=kw.pop("max_size") * 1_000_000,
+        boilerplate=tuple(kw.pop("boilerplate")),
+        lexicons=tuple(kw.pop("lexicons")),
         timeout=kw.pop("timeout"),
         allow_private_urls=kw.pop("allow_private_urls"),
     )
-    voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
-    return script, voice

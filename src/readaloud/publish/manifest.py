@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..audio.timeline import ChapterMark
+from ..errors import InputError
 
 MANIFEST_VERSION = 1
 
@@ -121,4 +122,30 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")), path)
+        """Read a manifest; InputError naming the file when it is missing or not one."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            return cls.from_dict(data, Path(path))
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as exc:
+            raise InputError(f"{path} is not a readable readaloud manifest: {exc}") from exc
+
+    def is_current(self, source_sha256: str | None, settings_sha256: str | None) -> bool:
+        """True when the episode was made from this source with these settings and every
+        file it lists is still there, at its recorded size."""
+        if self.settings_sha256 != settings_sha256 or self.source_sha256 != source_sha256:
+            return False
+        folder = self.path.parent if self.path else Path(".")
+        return all(
+            (folder / f.name).is_file() and (folder / f.name).stat().st_size == f.bytes
+            for f in self.files.values()
+        )
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest at `path`, or None when there is none or it cannot be read."""
+    try:
+        return Manifest.load(path)
+    except InputError:
+        return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-from readaloud import __version__
+from readaloud._version import __version__
 from readaloud.errors import InputError, NetworkError
 
 from .netguard import BlockedAddressError, address_kind, allowed_addresses, resolve
