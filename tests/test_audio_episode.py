@@ -22,7 +22,7 @@ from readaloud.ffmpeg import ffmpeg_exe, run_ffmpeg
 from readaloud.pcm import Clip
 from readaloud.publish.episode import Identity, PublishOptions, write_episode
 from readaloud.publish.manifest import KEYS, FileEntry
-from readaloud.script.model import Chapter, Segment, SpeechScript
+from readaloud.script.model import ArticleMeta, Chapter, Segment, SpeechScript
 
 pytestmark = pytest.mark.slow
 
@@ -64,12 +64,12 @@ def speech(tmp_path_factory):
         title="Strong Ties & New Talks",
         author="A. Writer",
         language="en",
-        metadata={
-            "date": "2025-09-04",
-            "description": "Two leaders meet.",
-            "site_name": "Example News",
-            "url": "https://example.com/ties",
-        },
+        metadata=ArticleMeta(
+            date="2025-09-04",
+            description="Two leaders meet.",
+            site_name="Example News",
+            url="https://example.com/ties",
+        ),
     )
     clips: list[Clip | None] = []
     # Headings and their sections form one chapter each (the heading segment opens it).

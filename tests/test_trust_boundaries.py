@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import logging
@@ -269,10 +270,12 @@ def test_ssml_metadata_image_passes_the_same_check(tmp_path, caplog):
     )
     with caplog.at_level(logging.WARNING):
         loaded = load_source(str(source), ScriptOptions())
-    assert "image" not in loaded.script.metadata
+    assert loaded.script.metadata.image is None
     assert "absolute path" in caplog.text
     # ... and a local picture's path is never written into a published SSML file.
-    loaded.script.metadata["image"] = str(secret)
+    loaded.script.metadata = dataclasses.replace(loaded.script.metadata, image=str(secret))
     assert str(secret) not in render_ssml(loaded.script)
-    loaded.script.metadata["image"] = "https://cdn.example/p.png"
+    loaded.script.metadata = dataclasses.replace(
+        loaded.script.metadata, image="https://cdn.example/p.png"
+    )
     assert "https://cdn.example/p.png" in render_ssml(loaded.script)

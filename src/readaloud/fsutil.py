@@ -1,4 +1,6 @@
-"""Files readaloud writes: atomic output, owned temp names, and cleaning up after dead runs.
+"""Atomic file output (write to a temp file in the same folder, then rename over the target),
+with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C; owned temp
+names, and cleaning up after dead runs.
 
 Every temp name carries the writing process's id and host (`.<name>.ra<pid>-<host>-....part`
 next to a target, `readaloud-ra<pid>-<host>-<kind>-...` in $TMPDIR), so a later run can tell the
@@ -14,8 +16,10 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +49,35 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def terminate_like_ctrl_c() -> None:
+    """From now on, SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
+    # ValueError: not the main thread (e.g. embedded in another program)
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt meanwhile (main thread only, when nobody else
+    handles it). Python's default SIGTERM action ends the process at once, skipping the
+    `finally` blocks and context exits that remove temp files."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

@@ -38,9 +38,14 @@ class VoiceOptions:
     """Which voice speaks: a preset name, or an engine and a voice, and the rate."""
 
     preset: str | None = None
+    """A preset name (see `readaloud voices`), a .toml preset file, or a Piper model (x.onnx or
+    its name); None = the preset that matches the article's language."""
     engine: str | None = None
+    """Another engine for the preset (its engine options are dropped)."""
     voice: str | None = None
+    """The engine's own voice name or model."""
     rate: float | None = None
+    """Speaking rate: 1.0 = the voice's own speed."""
 
 
 @dataclass(frozen=True)

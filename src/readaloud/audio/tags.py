@@ -28,7 +28,7 @@ from mutagen.id3 import (
 
 from .._version import __version__
 from ..errors import AudioError, InputError
-from .langcodes import iso639_2
+from ..langtags import iso639_2
 from .timeline import ChapterMark
 
 logger = logging.getLogger(__name__)

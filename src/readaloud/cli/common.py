@@ -52,6 +52,17 @@ def handle_errors(func):
     return wrapper
 
 
+class EngineOption(click.Option):
+    """`--engine`, whose help lists the engines the registry holds (plugins included)."""
+
+    def get_help_record(self, ctx: click.Context):
+        from ..engines.registry import engine_names
+
+        names = ", ".join(f"{n} (default)" if n == "piper" else n for n in engine_names())
+        self.help = f"Speech engine: {names}."
+        return super().get_help_record(ctx)
+
+
 def script_options(func):
     """Options that shape the speech script (shared by `script` and `convert`)."""
     options = [
@@ -61,7 +72,7 @@ def script_options(func):
             metavar="NAME|PATH",
             help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
         ),
-        click.option("--engine", type=str, help="Speech engine: piper (default), gtts, espeak-ng."),
+        click.option("--engine", type=str, cls=EngineOption, help="Speech engine."),
         click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
         click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
         click.option(

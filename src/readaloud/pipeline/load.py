@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .._version import __version__
@@ -97,9 +97,8 @@ def load_source(source: str, options: ScriptOptions) -> Loaded:
         script = parse_ssml(raw.text)
         script.language = options.language or script.language
         # An SSML file is as untrusted as any article: its image passes the same check.
-        image = article_image(script.metadata.pop("image", None), raw.name, raw.url)
-        if image:
-            script.metadata["image"] = image
+        image = article_image(script.metadata.image, raw.name, raw.url)
+        script.metadata = replace(script.metadata, image=image)
         preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
@@ -121,7 +120,7 @@ def load_source(source: str, options: ScriptOptions) -> Loaded:
 
 def episode_guid(loaded: Loaded) -> str:
     """A guid that stays the same when the same article is re-rendered after edits."""
-    url = loaded.script.metadata.get("url") or loaded.source_url
+    url = loaded.script.metadata.url or loaded.source_url
     if url:
         return url
     if loaded.source_name not in ("-", ""):

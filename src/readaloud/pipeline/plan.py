@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..document import Article
@@ -17,8 +17,7 @@ from ..engines.registry import get_engine
 from ..errors import EngineError
 from ..options import ConvertOptions
 from ..pcm import Clip
-from ..publish.episode import Identity
-from ..publish.manifest import read_manifest
+from ..publish.manifest import Identity, read_manifest
 from ..script.model import SpeechScript
 from ..synth.cache import ClipStore
 from ..synth.packets import Packet, Utterance, make_packets, utterances
@@ -94,7 +93,8 @@ def plan_article(
     for warning in loaded.warnings:
         logger.warning("%s: %s", loaded.source_name, warning)
     script = loaded.script
-    script.metadata.setdefault("source", loaded.source_name)
+    if not script.metadata.source:
+        script.metadata = replace(script.metadata, source=loaded.source_name)
     preset = loaded.preset
     guid = episode_guid(loaded)
     identity = Identity(
@@ -152,7 +152,7 @@ def _packets(
         utterances=spoken,
         packets=packets,
         cached=cached,
-        image=loaded.script.metadata.get("image"),
+        image=loaded.script.metadata.image,
         source_url=loaded.source_url,
         article=loaded.article,
     )

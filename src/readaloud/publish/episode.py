@@ -8,13 +8,10 @@ manifest that points to a file that is not there.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
-import os
 import re
 import shutil
-import signal
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,28 +19,17 @@ from ..audio.render import AudioSettings, render
 from ..audio.tags import EpisodeTags, image_type
 from ..audio.timeline import Timeline
 from ..document import Article
-from ..fsutil import atomic_path
+from ..fsutil import atomic_path, sigterm_as_interrupt
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import transcript
 from .chapters_json import MIME_TYPE as CHAPTERS_TYPE
 from .chapters_json import chapters_json
-from .manifest import FileEntry, Manifest
+from .manifest import FileEntry, Identity, Manifest
 
 logger = logging.getLogger(__name__)
 
 SSML_TYPE = "application/ssml+xml"
-
-
-def _file_mode() -> int:
-    """What open() would give under the umask: temp files are created 0600, but published
-    files must be readable by the web server that serves the feed."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-FILE_MODE = _file_mode()
 
 
 IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
@@ -61,22 +47,9 @@ class PublishOptions:
     """Also write `<slug>.transcript.json` (Podcasting 2.0 JSON transcript)."""
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Where an episode came from and who spoke it: recorded in the manifest for the feed, the
-    slugs and the up-to-date check."""
-
-    source: str | None = None
-    source_sha256: str | None = None
-    settings_sha256: str | None = None
-    guid: str | None = None
-    engine: str | None = None
-    voice: str | None = None
-
-
 def _date(script: SpeechScript) -> str | None:
     """The article date as ISO (YYYY-MM-DD or the full timestamp given), else None."""
-    value = script.metadata.get("date")
+    value = script.metadata.date
     if not value:
         return None
     text = str(value).strip()
@@ -123,29 +96,29 @@ def write_episode(
     settings = audio.encoding()
     meta = script.metadata
     cover = _cover(publish)
-    url = _text(meta.get("url"))
-    site_name = _text(meta.get("site_name"))
+    url = _text(meta.url)
+    site_name = _text(meta.site_name)
     tags = EpisodeTags(
         title=script.title or slug,
         artist=_text(script.author),
         album=_text(publish.album) or site_name,
         date=_date(script),
         language=script.language,
-        description=_text(meta.get("description")),
+        description=_text(meta.description),
         url=url,
         cover=cover,
     )
     audio_path = out_dir / f"{slug}.{settings.extension}"
     cover_name = f"{slug}.{IMAGE_EXTENSIONS[image_type(cover)]}" if cover else None
     image = cover_name
-    if cover is None and re.match(r"^https?://", str(meta.get("image") or "")):
-        image = str(meta["image"])
+    if cover is None and re.match(r"^https?://", meta.image or ""):
+        image = meta.image
 
     # Every output is staged as a temp file next to its target; the ExitStack renames them all
     # only when everything succeeded, in reverse order of staging: audio first, manifest last.
     # A failure or Ctrl-C before that removes every temp file and leaves a previous render of
     # the same episode untouched. SIGTERM is handled like Ctrl-C meanwhile, for the same cleanup.
-    with _sigterm_as_interrupt(), contextlib.ExitStack() as commit:
+    with sigterm_as_interrupt(), contextlib.ExitStack() as commit:
         staged = _Stage(commit, out_dir)
         manifest_part = staged.reserve(f"{slug}.json")
         if cover is not None and (out_dir / cover_name).resolve() != cover.resolve():
@@ -165,6 +138,7 @@ def write_episode(
             files[key] = FileEntry.of(part, mime_type, name=staged.names[part])
 
         manifest = Manifest(
+            **dataclasses.asdict(identity),
             slug=slug,
             title=tags.title,
             author=tags.artist,
@@ -174,47 +148,16 @@ def write_episode(
             site_name=site_name,
             url=url,
             image=image,
-            source=identity.source,
-            source_sha256=identity.source_sha256,
-            settings_sha256=identity.settings_sha256,
-            guid=identity.guid,
             duration_ms=timeline.duration_ms,
-            engine=identity.engine or None,
-            voice=identity.voice or None,
             chapters=timeline.chapters,
             files=files,
             path=out_dir / f"{slug}.json",
         )
         manifest_part.write_text(manifest.to_json(), encoding="utf-8")
-        staged.make_readable()
     logger.info(
         "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
     )
     return manifest
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt (main thread only, when nobody else handles it).
-
-    Python's default SIGTERM action ends the process at once, skipping the `finally` blocks
-    and context exits that remove temp files.
-    """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
-    ):
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Stage:
@@ -229,10 +172,6 @@ class _Stage:
         part = self.stack.enter_context(atomic_path(self.out_dir / name))
         self.names[part] = name
         return part
-
-    def make_readable(self) -> None:
-        for part in self.names:
-            os.chmod(part, FILE_MODE)
 
 
 def _sidecar_names(slug: str, options: PublishOptions) -> dict[str, str]:

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..errors import InputError
-from .model import Chapter, Segment, Span, SpeechScript
+from .model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ _STRENGTH_MS = {
     "strong": 700,
     "x-strong": 1200,
 }
-_META_KEYS = ("date", "description", "image", "site_name", "url", "source")
 
 ET.register_namespace("", SSML_NS)
 ET.register_namespace("ra", RA_NS)
@@ -60,12 +59,12 @@ def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
     attrs = {"title": script.title or ""}
     if script.author:
         attrs["author"] = script.author
-    for key in _META_KEYS:
-        value = script.metadata.get(key)
-        if key == "image" and not re.match(r"https?://", str(value or "")):
-            continue  # a local picture's path says nothing to a listener and stays private
-        if isinstance(value, str) and value:
-            attrs[key] = value
+    # A local picture's path says nothing to a listener and stays private.
+    attrs.update(
+        (key, value)
+        for key, value in script.metadata.to_dict().items()
+        if key != "image" or re.match(r"https?://", value)
+    )
     info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
     for index, chapter in enumerate(script.chapters, 1):
         ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
@@ -271,12 +270,12 @@ def parse_ssml(text: str) -> SpeechScript:
         )
     info = root.find(f"{_q('metadata')}/{_q('script', RA_NS)}")
     titles: dict[str, str] = {}
-    metadata: dict[str, str] = {}
+    metadata = ArticleMeta()
     title, author = "", None
     if info is not None:
         title = info.get("title", "")
         author = info.get("author")
-        metadata = {k: info.get(k) for k in _META_KEYS if info.get(k)}
+        metadata = ArticleMeta.from_dict(dict(info.attrib))
         for chapter in info.findall(_q("chapter", RA_NS)):
             titles[chapter.get("mark", "")] = chapter.get("title", "")
     collector = _Collector(titles)
