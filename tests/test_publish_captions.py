@@ -4,15 +4,18 @@ ffmpeg's SRT reader."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_publish_sidecars import _script_and_timeline
 
+from readaloud.audio.timeline import Timeline
 from readaloud.ffmpeg import run_ffmpeg
 from readaloud.publish.captions import SRT_LAYOUT, VTT_LAYOUT, caption_cues, wrap
 from readaloud.publish.transcript import Cue, cues, render_srt, render_vtt, segment_times
+from readaloud.script.model import Chapter, Segment, Span, SpeechScript
 
 TIMING = re.compile(r"^\d\d:\d\d:\d\d[.,]\d{3} --> \d\d:\d\d:\d\d[.,]\d{3}$")
 LONG = (
@@ -141,3 +144,23 @@ def test_sentence_times_are_the_span_of_their_caption_cues():
         for index, span in enumerate(times):
             mine = [p for p in parts if p.segment == index]
             assert (mine[0].start_ms, mine[-1].end_ms) == span if span else not mine
+
+
+def test_parts_are_timed_by_what_is_spoken_not_what_is_written():
+    """ "1950-1953" takes longer to say than its nine characters suggest: the script's spans
+    (written -> spoken) weight the split, so the part holding it gets more of the time."""
+    years = Span("1950-1953", "nineteen fifty to nineteen fifty-three", "number.range")
+    plain = "The war that divided the peninsula lasted from "
+    tail = " and it never formally ended, since only an armistice was signed in the end."
+    segment = Segment("", 0, spans=[Span(plain, plain), years, Span(tail, tail)])
+    script = SpeechScript("T", None, "en", [Chapter("C", [segment])])
+    timeline = Timeline(22050, 12_000, segments=[(0, 12_000)])
+    [sentence] = cues(script, timeline)
+    assert sentence.weights is not None
+    weighted = caption_cues([sentence], SRT_LAYOUT)
+    even = caption_cues([dataclasses.replace(sentence, weights=None)], SRT_LAYOUT)
+    assert [p.text for p in weighted] == [p.text for p in even]
+    holder = next(i for i, p in enumerate(weighted) if "1950-1953" in p.text)
+    lengths = [[p.end_ms - p.start_ms for p in parts] for parts in (weighted, even)]
+    assert lengths[0][holder] > lengths[1][holder] * 1.25  # 5.5 s against 4.0 s
+    assert weighted[-1].end_ms == even[-1].end_ms == 12_000

@@ -2,8 +2,8 @@
 
 WebVTT lines of at most 65 characters and SRT cues of at most two lines of 32 characters, two
 lines a cue. A long sentence becomes several cues cut at clause punctuation where one is near,
-timed in proportion to their characters within the sentence's speech (the engines readaloud
-ships give no word timings). The first cue starts when the sentence starts and the last ends
+timed in proportion to their spoken characters within the sentence's speech (the engines
+readaloud ships give no word timings). The first cue starts when the sentence starts and the last ends
 when it ends, so a sentence's time is still its first cue's start to its last cue's end.
 """
 
@@ -111,20 +111,33 @@ def wrap(words: list[str], width: int) -> list[str]:
     return [" ".join(words[:best]), " ".join(words[best:])]
 
 
+def _spoken_sizes(chunks: list[list[str]], weights: list[float] | None) -> list[float]:
+    """How long each chunk takes to say, in spoken characters (+1 a chunk, so none is empty)."""
+    counts = [sum(map(len, chunk)) for chunk in chunks]
+    if weights is None or len(weights) != sum(counts):
+        return [count + 1.0 for count in counts]
+    sizes, at = [], 0
+    for count in counts:
+        sizes.append(sum(weights[at : at + count]) + 1.0)
+        at += count
+    return sizes
+
+
 def split_cue(cue: Cue, layout: Layout) -> list[Cue]:
     """`cue` (one sentence) as cues that fit `layout`, each with its wrapped `lines`.
 
-    Times are shared out in proportion to characters over the sentence's speech
-    (`cue.start_ms` to `cue.speech_end_ms`); the last cue keeps the sentence's end.
+    Times are shared out in proportion to spoken characters (`cue.weights`) over the sentence's
+    speech (`cue.start_ms` to `cue.speech_end_ms`); the last cue keeps the sentence's end.
     """
     chunks = _chunks(_words(cue.text, layout.width), layout)
     speech_end = cue.end_ms if cue.speech_end_ms is None else min(cue.end_ms, cue.speech_end_ms)
     span = max(0, speech_end - cue.start_ms)
-    total = sum(len(" ".join(chunk)) + 1 for chunk in chunks)
+    sizes = _spoken_sizes(chunks, cue.weights)
+    total = sum(sizes)
     out, done, start = [], 0, cue.start_ms
-    for number, chunk in enumerate(chunks, 1):
-        done += len(" ".join(chunk)) + 1
-        end = cue.end_ms if number == len(chunks) else cue.start_ms + span * done // total
+    for number, (chunk, size) in enumerate(zip(chunks, sizes, strict=True), 1):
+        done += size
+        end = cue.end_ms if number == len(chunks) else cue.start_ms + int(span * done / total)
         lines = wrap(chunk, layout.width)
         out.append(
             dataclasses.replace(cue, start_ms=start, end_ms=end, text=" ".join(lines), lines=lines)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..audio.chapters_read import format_ms
 from ..audio.timeline import Timeline
-from ..script.model import SpeechScript
+from ..script.model import Segment, SpeechScript
 from .captions import SRT_LAYOUT, VTT_LAYOUT, caption_cues
 
 VTT_TYPE = "text/vtt"
@@ -42,6 +42,9 @@ class Cue:
     """Where the sentence's speech ends (before its pause); None = at `end_ms`."""
     lines: list[str] | None = None
     """The caption lines (set on caption cues)."""
+    weights: list[float] | None = None
+    """How long each non-space character of `text` takes to say, in spoken characters ("1950"
+    is read "nineteen fifty", a bracket as nothing); None = all alike. Times caption parts."""
 
 
 def flat_text(text: str) -> str:
@@ -75,12 +78,32 @@ def cues(script: SpeechScript, timeline: Timeline) -> list[Cue]:
     segments = [segment for _, segment in script.segments()]
     spans = segment_times(script, timeline)
     return [
-        Cue(span[0], span[1], flat_text(segment.written), segment.role, index, speech[1])
+        Cue(
+            span[0],
+            span[1],
+            flat_text(segment.written),
+            segment.role,
+            index,
+            speech[1],
+            weights=_spoken_weights(segment),
+        )
         for index, (segment, span, speech) in enumerate(
             zip(segments, spans, timeline.segments, strict=True)
         )
         if span is not None and speech is not None
     ]
+
+
+def _spoken_weights(segment: Segment) -> list[float] | None:
+    """Spoken characters per written non-space character, span by span (see Cue.weights)."""
+    if not segment.spans:
+        return None
+    weights: list[float] = []
+    for span in segment.spans:
+        written = sum(not ch.isspace() for ch in span.written)
+        spoken = sum(not ch.isspace() for ch in span.spoken)
+        weights.extend([spoken / written] * written if written else [])
+    return weights
 
 
 def _vtt_escape(text: str) -> str:
