@@ -1,4 +1,4 @@
-"""Atomic file output (write to a temp file in the same folder, then rename over the target),
+"""Atomic output (write to a temp file or folder beside the target, then rename over it),
 with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C; owned temp
 names, and cleaning up after dead runs.
 
@@ -101,6 +101,37 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise
 
 
+@contextlib.contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a temp folder next to `target`; on success it replaces `target` (an older folder is
+    moved aside first, then removed), on error it is removed."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.{owner_tag()}", suffix=".part", dir=target.parent)
+    )
+    try:
+        yield tmp
+        mode = 0o777 & ~_umask()
+        os.chmod(tmp, mode)
+        for path in tmp.rglob("*"):
+            os.chmod(path, mode if path.is_dir() else mode & 0o666)
+        old = None
+        if target.exists():
+            old = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{target.name}.{owner_tag()}", suffix=".old", dir=target.parent
+                )
+            )
+            os.replace(target, old / target.name)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -155,7 +186,7 @@ def sweep_dead_runs(folder: Path, *, temp_folders: bool = False) -> int:
                 dead = is_part and time.time() - info.st_mtime > LEGACY_STALE_S
             if not dead:
                 continue
-            if is_dir and entry.is_dir(follow_symlinks=False):
+            if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
             elif entry.is_file(follow_symlinks=False):
                 os.unlink(entry.path)

@@ -68,4 +68,5 @@ def _write(plan: ArticlePlan, aligned: list[Clip | None]) -> Manifest:
             publish=publish,
             pause_scale=plan.preset.pause_scale,
             article=plan.article,
+            editions=plan.editions,
         )
