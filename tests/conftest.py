@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,19 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@contextlib.contextmanager
+def serve(handler) -> Iterator[str]:
+    """Run an HTTP server with `handler` on 127.0.0.1 (a free port); yield its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -286,8 +286,8 @@ SSML = '<speak version="1.1" xmlns="http://www.w3.org/2001/10/synthesis"><p>{}</
         (
             "break huge",
             ["b.ssml"],
-            {"b.ssml": SSML.format('Hi <break time="99999999s"/> x.')},
-            "99999999s",
+            {"b.ssml": SSML.format('Hi <break time="9999999999s"/> x.')},
+            "9999999999s",
         ),
         (
             "-o folder",

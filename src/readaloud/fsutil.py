@@ -1,18 +1,44 @@
 """Atomic output (write to a temp file or folder beside the target, then rename over it),
-with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C."""
+with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C; owned temp
+names, and cleaning up after dead runs.
+
+Every temp name carries the writing process's id and host (`.<name>.ra<pid>-<host>-....part`
+next to a target, `readaloud-ra<pid>-<host>-<kind>-...` in $TMPDIR), so a later run can tell the
+debris of a run that was killed (`kill -9`, power loss) from the files of a run still going.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import hashlib
+import logging
 import os
+import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError
+
+logger = logging.getLogger(__name__)
+
+_HOST = hashlib.sha1(socket.gethostname().encode()).hexdigest()[:6]
+_TAG = re.compile(r"ra(\d+)-([0-9a-f]{6})-")
+# Temp files from before names carried an owner: removed from output folders after this long.
+LEGACY_STALE_S = 15 * 60
+FULL = (errno.ENOSPC, errno.EDQUOT)
+READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def owner_tag() -> str:
+    """The part of a temp name that says which process made it."""
+    return f"ra{os.getpid()}-{_HOST}-"
 
 
 def _umask() -> int:
@@ -91,7 +117,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise _cannot_write(target, exc) from exc
     ensure_dir(target.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.{owner_tag()}", suffix=".part", dir=target.parent
+        )
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
     os.close(fd)
@@ -116,7 +144,9 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     moved aside first, then removed), on error it is removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    tmp = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.{owner_tag()}", suffix=".part", dir=target.parent)
+    )
     try:
         yield tmp
         mode = 0o777 & ~_umask()
@@ -126,7 +156,9 @@ def atomic_dir(target: Path) -> Iterator[Path]:
         old = None
         if target.exists():
             old = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+                tempfile.mkdtemp(
+                    prefix=f".{target.name}.{owner_tag()}", suffix=".old", dir=target.parent
+                )
             )
             os.replace(target, old / target.name)
         os.replace(tmp, target)
@@ -140,3 +172,98 @@ def atomic_dir(target: Path) -> Iterator[Path]:
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def temp_dir(kind: str) -> tempfile.TemporaryDirectory:
+    """A temporary folder in $TMPDIR named for this process (see `sweep_dead_runs`)."""
+    return tempfile.TemporaryDirectory(prefix=f"readaloud-{owner_tag()}{kind}-")
+
+
+def _dead(name: str) -> bool | None:
+    """True when `name` was made by a process of this host that no longer runs; None if the
+    name carries no owner."""
+    match = _TAG.search(name)
+    if match is None:
+        return None
+    pid, host = int(match.group(1)), match.group(2)
+    if host != _HOST or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
+def sweep_dead_runs(folder: Path, *, temp_folders: bool = False) -> int:
+    """Remove what killed runs left in `folder`: `.part` files (and, with `temp_folders`, the
+    `readaloud-...` folders of $TMPDIR) whose owner process is gone. Returns how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        name = entry.name
+        is_part = name.startswith(".") and name.endswith(".part")
+        is_dir = temp_folders and name.startswith("readaloud-")
+        if not (is_part or is_dir):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if uid is not None and info.st_uid != uid:
+                continue
+            dead = _dead(name)
+            if dead is None:
+                # An unowned name (an older readaloud): a .part file that nobody touched for a
+                # while is debris; an unowned folder in $TMPDIR might belong to a live run.
+                dead = is_part and time.time() - info.st_mtime > LEGACY_STALE_S
+            if not dead:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+            else:
+                continue
+            removed += 1
+        except OSError as exc:
+            logger.debug("could not remove %s: %s", entry.path, exc)
+    if removed:
+        logger.info("removed %d temp files of interrupted runs from %s", removed, folder)
+    return removed
+
+
+def check_writable(folder: Path, what: str, *, probe_bytes: int = 64 * 1024) -> None:
+    """Make `folder` if needed and prove it takes a small file; OutputError naming it if not."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{owner_tag()}probe-", suffix=".part", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(b"\0" * probe_bytes)
+                handle.flush()
+                os.fsync(handle.fileno())
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
+    except OSError as exc:
+        raise write_error(exc, folder, what) from exc
+
+
+def write_error(exc: OSError, folder: Path, what: str) -> OutputError:
+    """A one-line error for a failed write that names the folder and what to do."""
+    if exc.errno in FULL:
+        return OutputError(
+            f"the {what} {folder} is full. Free some space or choose another folder."
+        )
+    if exc.errno in READ_ONLY:
+        return OutputError(
+            f"the {what} {folder} is not writable ({exc.strerror}). "
+            "Fix its permissions or choose another folder."
+        )
+    return OutputError(f"cannot write to the {what} {folder}: {exc.strerror or exc}.")

@@ -20,9 +20,11 @@ from .publish.episode import PublishOptions
 from .script.reading import ReadingSettings
 
 DEFAULT_MAX_BYTES = 10_000_000
+DEFAULT_TIMEOUT = 60.0
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
     "AudioSettings",
     "ConvertOptions",
     "Editions",
@@ -64,6 +66,20 @@ class ScriptOptions:
     """Extra boilerplate pattern files (TOML)."""
     lexicons: tuple[Path, ...] = ()
     """Pronunciation lexicons, later ones win over earlier and built-in ones."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Deadline of every fetch, in seconds (look-up, redirects and body)."""
+    allow_private_urls: bool = False
+    """Let articles and feeds make readaloud fetch loopback/private/link-local addresses."""
+    feed_links: frozenset[str] = frozenset()
+    """Sources that a feed listed: fetched as URLs the article side asked for (no private
+    addresses unless `allow_private_urls`), not as the user's own choice."""
+
+    @property
+    def fetch(self):
+        """The `sources.fetch.FetchPolicy` of these options."""
+        from .sources.fetch import FetchPolicy
+
+        return FetchPolicy(timeout=self.timeout, allow_private=self.allow_private_urls)
 
 
 @dataclass(frozen=True)

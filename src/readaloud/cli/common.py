@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 
 from ..errors import ReadaloudError
-from ..options import DEFAULT_MAX_BYTES, ReadingSettings, ScriptOptions, VoiceOptions
+from ..options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    ReadingSettings,
+    ScriptOptions,
+    VoiceOptions,
+)
 
 logger = logging.getLogger("readaloud")
 
@@ -140,6 +146,19 @@ def script_options(func):
             show_default=True,
             help="Refuse inputs larger than this many MB.",
         ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Give up on a URL whose complete answer takes longer than this (seconds).",
+        ),
+        click.option(
+            "--allow-private-urls",
+            is_flag=True,
+            help="Let articles and feeds make readaloud fetch loopback, private and "
+            "link-local addresses (their images, feed items).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -165,4 +184,6 @@ def script_settings(kw: dict) -> ScriptOptions:
         max_bytes=kw.pop("max_size") * 1_000_000,
         boilerplate=tuple(kw.pop("boilerplate")),
         lexicons=tuple(kw.pop("lexicons")),
+        timeout=kw.pop("timeout"),
+        allow_private_urls=kw.pop("allow_private_urls"),
     )

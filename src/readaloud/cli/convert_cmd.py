@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sys
@@ -42,6 +43,11 @@ def _bitrate(value: str) -> str:
 @click.option(
     "--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry."
 )
+@click.option(
+    "--allow-local-items",
+    is_flag=True,
+    help="With a local --from-feed file: also convert entries that are files in its folder.",
+)
 @script_options
 @click.option(
     "--format",
@@ -72,7 +78,7 @@ def _bitrate(value: str) -> str:
 @click.option(
     "--cover",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Cover art (JPEG/PNG); default: the article's image when local.",
+    help="Cover art (JPEG/PNG); default: the article's own image, rebuilt without metadata.",
 )
 @click.option(
     "--album",
@@ -125,7 +131,17 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     root = ctx.find_root().params
     quiet, debug = root.get("quiet", False), root.get("debug", False)
     script = script_settings(kw)
-    found = api.expand_sources(sources, from_list, from_feed)
+    feed_links: set[str] = set()
+    found = api.expand_sources(
+        sources,
+        from_list,
+        from_feed,
+        local_items=kw.pop("allow_local_items"),
+        policy=script.fetch,
+        feed_links=feed_links,
+    )
+    # A feed's entries are fetched as URLs the article side asked for, not the user.
+    script = dataclasses.replace(script, feed_links=frozenset(feed_links))
     batch = len(found) > 1
     options = api.ConvertOptions(
         script=script,

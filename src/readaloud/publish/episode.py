@@ -19,7 +19,6 @@ from ..audio.render import AudioSettings, render
 from ..audio.tags import EpisodeTags, image_type
 from ..audio.timeline import Timeline
 from ..document import Article
-from ..errors import ReadaloudError
 from ..fsutil import atomic_path, ensure_dir, sigterm_as_interrupt
 from ..markup.sync import MIME_TYPE as SYNC_TYPE
 from ..markup.sync import SyncMap, build_sync
@@ -62,23 +61,13 @@ def _date(script: SpeechScript) -> str | None:
     return text if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", text) else None
 
 
-def _cover(options: PublishOptions, script: SpeechScript) -> Path | None:
-    """The cover to embed: --cover (must be valid), else the article image if a local JPEG/PNG."""
+def _cover(options: PublishOptions) -> Path | None:
+    """The cover to embed: `options.cover` (the user's --cover, or the article's image that the
+    pipeline checked and cleaned with `publish.cover_image.article_cover`)."""
     if options.cover:
         image_type(Path(options.cover))  # a bad --cover is the user's to fix: fail clearly
         return Path(options.cover)
-    image = script.metadata.image
-    if not image or re.match(r"^[a-z][a-z0-9+.-]*://", str(image), re.I):
-        return None
-    path = Path(str(image))
-    if not path.is_file():
-        return None
-    try:
-        image_type(path)
-    except ReadaloudError as exc:
-        logger.warning("Article image not used as cover: %s", exc)
-        return None
-    return path
+    return None
 
 
 def _text(value) -> str | None:
@@ -112,7 +101,7 @@ def write_episode(
     publish = publish or PublishOptions()
     settings = audio.encoding()
     meta = script.metadata
-    cover = _cover(publish, script)
+    cover = _cover(publish)
     url = _text(meta.url)
     site_name = _text(meta.site_name)
     show = _text(publish.album) or show_title(out_dir)

@@ -11,16 +11,22 @@ validates against the W3C SSML 1.0 schema and can be sent to a cloud engine as i
 
 from __future__ import annotations
 
+import logging
 import re
 import xml.etree.ElementTree as ET
 
 from ..errors import InputError
 from .model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 
+logger = logging.getLogger(__name__)
+
 SSML_NS = "http://www.w3.org/2001/10/synthesis"
 RA_NS = "urn:readaloud:script:1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BREAK_MS = 5000  # Azure's cap; longer pauses are split into several breaks
+# A pause read from SSML is at most this long, as in the SSML 1.1 norm and cloud engines: a
+# hostile `<break time="99999s"/>` would otherwise make a 27-hour episode.
+MAX_PAUSE_MS = 10_000
 
 _STRENGTH_MS = {
     "none": 0,
@@ -81,7 +87,12 @@ def _metadata(speak: ET.Element, script: SpeechScript) -> None:
     attrs = {"title": script.title or ""}
     if script.author:
         attrs["author"] = script.author
-    attrs.update(script.metadata.to_dict())
+    # A local picture's path says nothing to a listener and stays private.
+    attrs.update(
+        (key, value)
+        for key, value in script.metadata.to_dict().items()
+        if key != "image" or re.match(r"https?://", value)
+    )
     info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
     for index, chapter in enumerate(script.chapters, 1):
         ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
@@ -193,8 +204,6 @@ def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
             last.text = span.written
 
 
-MAX_READ_BREAK_MS = 60_000
-"""A longer pause read from SSML is a typo (or an attack on memory: silence is rendered as samples)."""
 MAX_DEPTH = 100
 """SSML nested deeper than this is refused (the reader walks the tree recursively)."""
 
@@ -203,13 +212,8 @@ def _parse_time(value: str) -> int:
     match = re.fullmatch(r"\s*(\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})\s*(ms|s)\s*", value or "")
     if not match:
         raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
-    ms = round(float(match.group(1)) * (1000 if match.group(2) == "s" else 1))
-    if ms > MAX_READ_BREAK_MS:
-        raise InputError(
-            f'SSML break time="{value}" is longer than {MAX_READ_BREAK_MS // 1000} s. '
-            "Use a shorter pause."
-        )
-    return ms
+    # At most nine digits: a longer number is refused above; long pauses are capped later.
+    return round(float(match.group(1)) * (1000 if match.group(2) == "s" else 1))
 
 
 def _without_encoding(text: str) -> str:
@@ -273,7 +277,18 @@ class _Collector:
     def pause(self, ms: int) -> None:
         self.flush()
         if self.chapters and self.chapters[-1].segments:
-            self.chapters[-1].segments[-1].pause_after_ms += ms
+            segment = self.chapters[-1].segments[-1]
+            total = segment.pause_after_ms + ms
+            if total > MAX_PAUSE_MS:
+                logger.warning(
+                    "An SSML pause of %s s after %r is shortened to %d s, the longest pause "
+                    "the SSML standard (and cloud engines) allow.",
+                    f"{total / 1000:g}",
+                    segment.text[:40],
+                    MAX_PAUSE_MS // 1000,
+                )
+                total = MAX_PAUSE_MS
+            segment.pause_after_ms = total
 
     def text(self, written: str, spoken: str | None = None, ipa: str | None = None) -> None:
         if not written and not spoken:

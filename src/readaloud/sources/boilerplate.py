@@ -34,6 +34,8 @@ class BoilerplateRules:
     prose_free_separators: tuple[str, ...]
     first_words: frozenset[str]
     min_parts: int
+    quote_marks: tuple[tuple[str, str], ...] = ()
+    """(separator, partner) pairs: glyphs that are quotation marks as often as separators."""
 
     def is_boilerplate(self, text: str) -> bool:
         """True when the whole `text` (a line, paragraph, heading or item) is page chrome."""
@@ -63,8 +65,16 @@ class BoilerplateRules:
         return any(p.fullmatch(line) for p in self.drop_sections)
 
     def is_breadcrumb(self, line: str) -> bool:
-        """True for navigation trails such as "Home » world » Some title"."""
+        """True for navigation trails such as "Home » world » Some title".
+
+        Never for a sentence: a line that ends with a full stop, or whose only separators are
+        quotation marks (`Der Minister sagte »Wir machen weiter« vor der Presse.`), is prose.
+        """
+        if line.rstrip().endswith(".") and not line.rstrip().endswith(".."):
+            return False
         for sep in self.separators:
+            if sep not in line or self._quoting(line, sep):
+                continue
             parts = [p.strip() for p in line.split(sep)]
             if len(parts) < self.min_parts - (1 if sep in self.prose_free_separators else 0):
                 continue
@@ -76,6 +86,16 @@ class BoilerplateRules:
             if sep in self.prose_free_separators or parts[0].lower() in self.first_words:
                 return True
         return False
+
+    def _quoting(self, line: str, sep: str) -> bool:
+        """True when `sep` is used as a quotation mark in `line` rather than as a separator."""
+        partner = dict(self.quote_marks).get(sep)
+        if partner is None:
+            return False
+        if partner in line:
+            return True
+        # A separator stands between spaces (or ends a trail, "Home »"); a quote touches a word.
+        return bool(re.search(rf"\w{re.escape(sep)}|{re.escape(sep)}\w", line))
 
     def strip_debris(self, text: str) -> str:
         """Remove inline fragments and unfilled placeholders, repairing the sentence around them."""
@@ -180,6 +200,7 @@ def _load(extra: tuple[Path, ...]) -> BoilerplateRules:
         prose_free_separators=tuple(crumbs.get("prose_free_separators", [])),
         first_words=frozenset(w.lower() for w in crumbs.get("first_words", [])),
         min_parts=int(crumbs.get("min_parts", 3)),
+        quote_marks=tuple((str(k), str(v)) for k, v in crumbs.get("quote_marks", {}).items()),
     )
 
 

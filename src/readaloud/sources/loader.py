@@ -8,11 +8,11 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from readaloud.errors import InputError
 from readaloud.sources.decode import decode_bytes
-from readaloud.sources.fetch import fetch_url
+from readaloud.sources.fetch import FetchPolicy, fetch_url
 from readaloud.sources.sniff import CONTENT_TYPE_KINDS, EXTENSION_KINDS, binary_kind, choose_kind
 
 logger = logging.getLogger(__name__)
@@ -98,9 +98,16 @@ def _read_path(source: str, max_bytes: int) -> bytes:
             raise InputError(f"cannot read {source}: {exc.strerror or exc}.") from exc
 
 
-def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSource:
+def read_source(
+    source: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    policy: FetchPolicy | None = None,
+    requested_by: Literal["user", "article"] = "user",
+) -> RawSource:
     """Load `source` (a file path, an http(s) URL, or "-" for stdin) and decode it.
 
+    `policy` and `requested_by` go to `fetch_url`: "article" for a URL that came from a feed.
     The kind comes from the extension or Content-Type when the content agrees, else from the
     content. Raises InputError for missing, empty, binary, undecodable or too-large input and
     NetworkError when a URL cannot be fetched.
@@ -112,7 +119,7 @@ def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSource
         data = _read_stream(sys.stdin.buffer, "standard input", max_bytes)
         label = "standard input"
     elif is_url(source):
-        result = fetch_url(source, max_bytes=max_bytes)
+        result = fetch_url(source, max_bytes=max_bytes, policy=policy, requested_by=requested_by)
         data, final_url, header_charset = result.data, result.url, result.charset
         hint = CONTENT_TYPE_KINDS.get(result.content_type or "")
         if hint in (None, "text"):
