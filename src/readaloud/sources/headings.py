@@ -1,0 +1,215 @@
+"""Section headings the extractor loses, recovered from the page itself.
+
+The extractor (trafilatura, in precision mode) drops headings it takes for navigation: headings
+made of a permalink to themselves (`<h2><a class="toclink" href="#x">Title</a></h2>`), headings
+in a block of their own, headings inside card lists. Three repairs, each bounded and general:
+
+- `plain_heading_anchors` (before extraction): a heading's link to itself is unwrapped and a
+  permalink symbol ("¶", "#", an icon) removed, so the heading reads as plain text.
+- `recover_headings` (after extraction): a heading of the page that the extract lacks is put
+  back when the text that follows it on the page was kept, right before that text. A heading
+  whose section was not kept (a newsletter box, "Related articles", a site menu) stays out.
+- `tidy_body` (before HTML -> Markdown): an h1 in the body is a section heading (h2), and a
+  list or table whose items hold headings is a page layout (cards, a one-cell table), not a
+  list or data table: its items become plain blocks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Elements that hold a block of text; a "unit" is one that holds no other block.
+BLOCKS = frozenset(
+    (
+        *HEADINGS,
+        *("p", "li", "dd", "dt", "td", "th", "blockquote", "pre", "figcaption", "caption"),
+        *("div", "section", "article", "aside", "header", "footer", "main", "nav", "form"),
+        *("table", "tr", "ul", "ol", "dl", "figure", "details", "summary", "address", "center"),
+    )
+)
+SKIPPED = frozenset(("script", "style", "noscript", "template", "svg", "math", "head", "select"))
+SELF_LINK_CLASSES = ("anchor", "headerlink", "toclink", "permalink", "heading-link", "hash-link")
+# Containers a recovered heading is placed in front of, rather than inside.
+CONTAINERS = frozenset(
+    ("ul", "ol", "li", "dl", "dd", "dt", "table", "tbody", "thead", "tfoot", "tr", "td", "th")
+)
+MAX_HEADING_WORDS = 25
+MAX_UNITS = 40  # units looked at after a heading before giving up
+MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
+SIGNATURE_WORDS = 8
+
+
+def key(text: str) -> str:
+    """Words only, case ignored."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _signature(text_key: str) -> str:
+    return " ".join(text_key.split()[:SIGNATURE_WORDS])
+
+
+def plain_heading_anchors(tree: Any) -> bool:
+    """Unwrap each heading's link to itself and drop permalink symbols; True if any changed."""
+    if tree is None:
+        return False
+    found = []
+    for heading in tree.iter(*HEADINGS):
+        for link in heading.iter("a"):
+            href = (link.get("href") or "").strip()
+            classes = (link.get("class") or "").lower()
+            if href.startswith("#") or any(c in classes for c in SELF_LINK_CLASSES):
+                found.append(link)
+    # Changed after the walk: editing the tree while iterating it ends the iteration.
+    for link in found:
+        if re.search(r"\w", link.text_content()):
+            link.drop_tag()
+        else:
+            link.drop_tree()
+    return bool(found)
+
+
+def _units(root: Any) -> list[tuple[Any, str, int]]:
+    """(element, key, heading level or 0) for each heading and innermost text block, in order."""
+    skipped: set[Any] = set()
+    inner: set[Any] = set()
+    for element in root.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        parent = element.getparent()
+        if tag in SKIPPED or not tag or parent in skipped:
+            skipped.add(element)
+        elif tag in BLOCKS:
+            ancestor = parent
+            while ancestor is not None and ancestor not in inner:
+                inner.add(ancestor)
+                ancestor = ancestor.getparent()
+            if tag in HEADINGS:
+                skipped.add(element)  # its parts are not units of their own
+    units = []
+    for element in root.iter(*BLOCKS):
+        if element in skipped and element.tag not in HEADINGS:
+            continue
+        if element.tag in HEADINGS and element.getparent() in skipped:
+            continue
+        if element.tag not in HEADINGS and element in inner:
+            continue
+        text_key = key(element.text_content())
+        if text_key:
+            level = int(element.tag[1]) if element.tag in HEADINGS else 0
+            units.append((element, text_key, level))
+    return units
+
+
+def _place(anchor: Any) -> Any:
+    """The element a heading goes in front of: `anchor`, or the list/table holding it."""
+    while anchor.getparent() is not None and anchor.getparent().tag in CONTAINERS:
+        anchor = anchor.getparent()
+    if anchor.tag in CONTAINERS - {"ul", "ol", "dl", "table"}:
+        anchor = anchor.getparent() if anchor.getparent() is not None else anchor
+    return anchor
+
+
+def _align(page: list, kept: list) -> list[int | None]:
+    """For each page unit, the index of the extracted unit with the same text, matched in
+    reading order (a repeated sentence pairs with its next occurrence), or None."""
+    positions: dict[str, list[int]] = {}
+    for index, (_, text_key, _) in enumerate(kept):
+        positions.setdefault(_signature(text_key), []).append(index)
+    aligned: list[int | None] = []
+    cursor = 0
+    for _, text_key, _ in page:
+        found = positions.get(_signature(text_key), [])
+        after = bisect.bisect_left(found, cursor)
+        if after < len(found):
+            cursor = found[after] + 1
+            aligned.append(found[after])
+        else:
+            aligned.append(found[0] if found else None)
+    return aligned
+
+
+def recover_headings(tree: Any, body: str) -> str:
+    """`body` (extracted HTML) with the page headings it lost put back; see the module doc."""
+    if tree is None or not body:
+        return body
+    try:
+        extract = lxml_html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return body
+    kept = _units(extract)
+    kept_headings = {text_key for _, text_key, level in kept if level}
+    page = _units(tree)
+    aligned = _align(page, kept)
+    changed = False
+    for index, (element, text_key, level) in enumerate(page):
+        if not level or text_key in kept_headings or len(text_key.split()) > MAX_HEADING_WORDS:
+            continue
+        same = aligned[index]
+        if same is not None and kept[same][0].tag in ("p", "div") and kept[same][1] == text_key:
+            kept[same][0].tag = f"h{level}"  # the extractor kept the heading as a paragraph
+            kept[same][0].attrib.clear()
+            kept_headings.add(text_key)
+            changed = True
+            continue
+        anchor = _kept_section(page, aligned, index, kept)
+        if anchor is None:
+            continue
+        kept_headings.add(text_key)
+        heading = lxml_html.Element(f"h{level}")
+        heading.text = " ".join(element.text_content().split())
+        anchor.addprevious(heading)
+        changed = True
+    if not changed:
+        return body
+    return lxml_html.tostring(extract, encoding="unicode")
+
+
+def _kept_section(page: list, aligned: list, index: int, kept: list) -> Any:
+    """The extracted element where the section after heading `index` starts, or None when the
+    text after the heading was not kept."""
+    unkept_words = 0
+    for after in range(index + 1, min(len(page), index + 1 + MAX_UNITS)):
+        if aligned[after] is not None:
+            element, _, kept_level = kept[aligned[after]]
+            return element if kept_level else _place(element)
+        if page[after][2]:
+            continue  # a sub-heading that was lost as well: its text decides
+        unkept_words += len(page[after][1].split())
+        if unkept_words > MAX_SKIPPED_WORDS:
+            return None
+    return None
+
+
+def tidy_body(body: str) -> str:
+    """Extracted HTML ready for Markdown: an h1 in the body becomes an h2 (the title is the one
+    h1, as Readability and defuddle have it); a list or table whose items hold headings is a
+    page layout whose items become plain blocks (see the module doc); a literal "<" in the text
+    ("the <img> element") is escaped so Markdown does not take it for a tag and drop it."""
+    if not body or not re.search(r"<h[1-6]\b|&lt;", body, re.I):
+        return body
+    try:
+        root = lxml_html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return body
+    layouts = {}
+    for heading in root.iter(*HEADINGS):
+        if heading.tag == "h1":
+            heading.tag = "h2"
+        for ancestor in heading.iterancestors("ul", "ol", "table"):
+            layouts[id(ancestor)] = ancestor
+    for container in layouts.values():
+        for part in container.iter("li", "tr", "td", "th", "tbody", "thead", "tfoot", "caption"):
+            part.tag = "div"
+        container.tag = "div"
+    code = {e for c in root.iter("pre", "code") for e in c.iter()}
+    for element in root.iter():
+        if element.text and "<" in element.text and element not in code:
+            element.text = element.text.replace("<", "\\<")
+        if element.tail and "<" in element.tail and element.getparent() not in code:
+            element.tail = element.tail.replace("<", "\\<")
+    return lxml_html.tostring(root, encoding="unicode")
