@@ -51,7 +51,6 @@ from readaloud.errors import ReadaloudError
 from readaloud.script.reading import build_script
 from readaloud.sources import read_source
 from readaloud.sources.article import parse_article
-from readaloud.sources.html import body_blocks, page_body
 from readaloud.sources.markdown import _parser
 from readaloud.sources.render import article_to_markdown
 
@@ -216,6 +215,7 @@ def _headings_and_text(body: str | None) -> tuple[set[str], str]:
 
 def why(page: Path, want: list[tuple[str, int]], got: list[tuple[str, int]]) -> list[str]:
     """For each expected heading readaloud misses or misplaces: the stage that lost it."""
+    from readaloud.sources.html import body_blocks, page_body
     pairs = matched(want, got)
     want_depth, got_depth = depths(pairs)
     remaining = Counter(k for k, _ in got)

@@ -33,14 +33,15 @@ class BoilerplateRules:
     first_words: frozenset[str]
     min_parts: int
 
-    def is_boilerplate(self, text: str) -> bool:
-        """True when the whole `text` (a line, paragraph, heading or item) is page chrome."""
+    def is_boilerplate(self, text: str, *, breadcrumbs: bool = True) -> bool:
+        """True when the whole `text` (a line, paragraph, heading or item) is page chrome;
+        `breadcrumbs=False` leaves navigation trails out of the test (for headings)."""
         line = " ".join(text.split())
         if not line:
             return False
         if self._drop_any.fullmatch(line):
             return True
-        return self.is_breadcrumb(line)
+        return breadcrumbs and self.is_breadcrumb(line)
 
     @functools.cached_property
     def _drop_any(self) -> re.Pattern[str]:

@@ -39,6 +39,16 @@ SELF_LINK_CLASSES = ("anchor", "headerlink", "toclink", "permalink", "heading-li
 CONTAINERS = frozenset(
     ("ul", "ol", "li", "dl", "dd", "dt", "table", "tbody", "thead", "tfoot", "tr", "td", "th")
 )
+LESS_THAN = "\ue000"  # a private-use stand-in for a literal "<" of the text
+# Class or id words of boxes whose headings are not the article's (split on "-", "_", spaces).
+FURNITURE_WORDS = frozenset(
+    (
+        *("related", "recommended", "recommendations", "promo", "promotion", "teaser", "teasers"),
+        *("newsletter", "share", "sharing", "social", "comments", "comment"),
+        *("menu", "nav", "navigation", "sponsored", "sponsor", "subscribe", "signup", "popular"),
+        *("trending", "outbrain", "taboola", "advert", "advertisement", "ad", "ads", "footer"),
+    )
+)
 MAX_HEADING_WORDS = 25
 MAX_UNITS = 40  # units looked at after a heading before giving up
 MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
@@ -114,9 +124,24 @@ def _place(anchor: Any) -> Any:
     return anchor
 
 
+def _furniture(heading: Any) -> bool:
+    """True for a heading that is page furniture: a link to another page (a teaser), or inside
+    navigation or a box whose class or id names related links, promotions, sharing and such."""
+    links = heading.findall(".//a")
+    if links and key(heading.text_content()) == key(" ".join(a.text_content() for a in links)):
+        return True
+    for ancestor in heading.iterancestors():
+        if ancestor.tag == "nav" or ancestor.get("role") == "navigation":
+            return True
+        names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if FURNITURE_WORDS.intersection(re.split(r"[^a-z0-9]+", names)):
+            return True
+    return False
+
+
 def _align(page: list, kept: list) -> list[int | None]:
-    """For each page unit, the index of the extracted unit with the same text, matched in
-    reading order (a repeated sentence pairs with its next occurrence), or None."""
+    """For each page unit, the index of the extracted unit with the same text, matched forward
+    in reading order (a repeated sentence pairs with its next occurrence), or None."""
     positions: dict[str, list[int]] = {}
     for index, (_, text_key, _) in enumerate(kept):
         positions.setdefault(_signature(text_key), []).append(index)
@@ -129,7 +154,7 @@ def _align(page: list, kept: list) -> list[int | None]:
             cursor = found[after] + 1
             aligned.append(found[after])
         else:
-            aligned.append(found[0] if found else None)
+            aligned.append(None)  # only earlier copies: repeated text (a preview, a backlink)
     return aligned
 
 
@@ -148,6 +173,8 @@ def recover_headings(tree: Any, body: str) -> str:
     changed = False
     for index, (element, text_key, level) in enumerate(page):
         if not level or text_key in kept_headings or len(text_key.split()) > MAX_HEADING_WORDS:
+            continue
+        if _furniture(element):
             continue
         same = aligned[index]
         if same is not None and kept[same][0].tag in ("p", "div") and kept[same][1] == text_key:
@@ -178,6 +205,8 @@ def _kept_section(page: list, aligned: list, index: int, kept: list) -> Any:
             element, _, kept_level = kept[aligned[after]]
             return element if kept_level else _place(element)
         if page[after][2]:
+            if page[after][2] <= page[index][2]:
+                return None  # the next section began: this one kept nothing
             continue  # a sub-heading that was lost as well: its text decides
         unkept_words += len(page[after][1].split())
         if unkept_words > MAX_SKIPPED_WORDS:
@@ -189,7 +218,8 @@ def tidy_body(body: str) -> str:
     """Extracted HTML ready for Markdown: an h1 in the body becomes an h2 (the title is the one
     h1, as Readability and defuddle have it); a list or table whose items hold headings is a
     page layout whose items become plain blocks (see the module doc); a literal "<" in the text
-    ("the <img> element") is escaped so Markdown does not take it for a tag and drop it."""
+    ("the <img> element") becomes LESS_THAN, so Markdown does not take it for a tag and drop it
+    (the caller turns it back into "&lt;" in the Markdown)."""
     if not body or not re.search(r"<h[1-6]\b|&lt;", body, re.I):
         return body
     try:
@@ -209,7 +239,7 @@ def tidy_body(body: str) -> str:
     code = {e for c in root.iter("pre", "code") for e in c.iter()}
     for element in root.iter():
         if element.text and "<" in element.text and element not in code:
-            element.text = element.text.replace("<", "\\<")
+            element.text = element.text.replace("<", LESS_THAN)
         if element.tail and "<" in element.tail and element.getparent() not in code:
-            element.tail = element.tail.replace("<", "\\<")
+            element.tail = element.tail.replace("<", LESS_THAN)
     return lxml_html.tostring(root, encoding="unicode")

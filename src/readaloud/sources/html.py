@@ -20,7 +20,7 @@ from markdownify import markdownify
 from readaloud.document import QA, Block
 from readaloud.sources.extract import extract_body
 from readaloud.sources.faq_html import details_faq, jsonld_faq
-from readaloud.sources.headings import plain_heading_anchors, tidy_body
+from readaloud.sources.headings import LESS_THAN, plain_heading_anchors, tidy_body
 from readaloud.sources.markdown import _parser, blocks_from_tree
 
 logger = logging.getLogger(__name__)
@@ -157,7 +157,7 @@ def body_blocks(body: str | None) -> list[Block]:
         bullets="-",
         strip=["a"],
         escape_misc=False,
-    )
+    ).replace(LESS_THAN, "&lt;")
     return blocks_from_tree(SyntaxTreeNode(_parser().parse(markdown)))
 
 

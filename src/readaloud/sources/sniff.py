@@ -47,9 +47,12 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
-_SSML_RE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<speak[\s>]", re.S | re.I)
+# One comment, never reaching past its own "-->": ".*?" could span several comments and try
+# every way of splitting them (exponential on a page that opens with a hundred comments).
+_COMMENT = r"<!--(?:[^-]|-(?!->))*-->"
+_SSML_RE = re.compile(rf"^\s*(?:<\?xml[^>]*\?>\s*)?(?:{_COMMENT}\s*)*<speak[\s>]", re.I)
 _HTML_START_RE = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.S | re.I
+    rf"^\s*(?:{_COMMENT}\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I
 )
 _HTML_TAG_RE = re.compile(
     r"<(?:html|head|body|p|div|article|section|main|h[1-6]|ul|ol|li|table|tr|td|span|a|br|meta)"
