@@ -51,7 +51,7 @@ def main() -> None:
     feed = out / "feed.xml"
     before = feed.read_bytes()
 
-    from readaloud.publish.feed_check import check_feed
+    from readaloud.publish.feed import check_feed
 
     problems = check_feed(feed, out)
     second, report = run("convert", *sources, "-o", str(out), *cache)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ffmpeg_oracle import ffmpeg_chapters
 
 from readaloud.audio import encode as encode_module
-from readaloud.audio.chapters_read import ffmpeg_chapters, read_chapters
+from readaloud.audio.chapters_read import read_chapters
 from readaloud.errors import AudioError
 from readaloud.ffmpeg import ffmpeg_exe, run_ffmpeg
 from readaloud.pcm import Clip
@@ -117,7 +118,7 @@ def test_all_files_and_manifest(episode):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         ["ties.mp3", "ties.chapters.json", "ties.vtt", "ties.srt", "ties.ssml", "ties.json"]
-        + ["ties.transcript.json"]
+        + ["ties.transcript.json", "ties.sync.json"]
     )
     data = json.loads((out / "ties.json").read_text())
     assert list(data) == list(KEYS)

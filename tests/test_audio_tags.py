@@ -6,10 +6,11 @@ import struct
 from pathlib import Path
 
 import pytest
+from ffmpeg_oracle import ffmpeg_chapters
 from mutagen.id3 import ID3
 
 from readaloud.audio import encode as enc
-from readaloud.audio.chapters_read import ffmpeg_chapters, format_chapters, read_chapters
+from readaloud.audio.chapters_read import format_chapters, read_chapters
 from readaloud.audio.langcodes import iso639_2
 from readaloud.audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from readaloud.audio.timeline import ChapterMark

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from readaloud.cli import main
-from readaloud.publish.feed_check import check_feed
+from readaloud.publish.feed import check_feed
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,10 @@ import time
 import pytest
 from click.testing import CliRunner
 from conftest import SEED
+from ffmpeg_oracle import ffmpeg_chapters
 from mutagen.id3 import ID3
 from test_audio_episode import decode, parse_vtt, true_peak_dbtp
 
-from readaloud.audio.chapters_read import ffmpeg_chapters
 from readaloud.cli import main
 
 pytestmark = pytest.mark.slow
@@ -45,7 +45,9 @@ def seed_episode(tmp_path_factory):
     result = convert(str(SEED), "-o", str(out), "--cache-dir", str(cache))
     assert result.exit_code == 0, result.output
     manifest_path = next(
-        p for p in out.glob("*.json") if ".chapters." not in p.name and ".transcript." not in p.name
+        p
+        for p in out.glob("*.json")
+        if not any(f".{kind}." in p.name for kind in ("chapters", "transcript", "sync"))
     )
     manifest = json.loads(manifest_path.read_text())
     return out, cache, manifest

@@ -7,7 +7,6 @@ from engine_fakes import FakeEngine
 
 from readaloud.engines.registry import (
     available_engines,
-    engine_names,
     get_engine,
     register_engine,
     unregister_engine,
@@ -44,7 +43,7 @@ def test_unknown_engine_lists_known_ones():
 
 
 def test_registered_plugin_is_listed_and_usable(fake):
-    assert "fake" in engine_names()
+    assert "fake" in available_engines()
     engine = get_engine("fake")
     assert isinstance(engine, FakeEngine)
     assert available_engines()["fake"] is engine

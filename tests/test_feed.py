@@ -20,10 +20,10 @@ from readaloud.publish.feed import (
     NOT_XML,
     FeedSettings,
     build_feed,
+    check_feed,
     load_feed_config,
     write_feed,
 )
-from readaloud.publish.feed_check import check_feed
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

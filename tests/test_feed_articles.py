@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from readaloud.errors import InputError, NetworkError
-from readaloud.sources.feedlist import FeedEntry, read_article_feed
+from readaloud.sources.article_feed import FeedEntry, read_article_feed
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed"
 

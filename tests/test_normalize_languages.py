@@ -8,7 +8,7 @@ from readaloud.script.normalize import (
     register_language,
     spoken,
 )
-from readaloud.script.normalize_engine import Rule
+from readaloud.script.rules import Rule
 
 
 def test_german_numbers_are_left_to_the_voice():

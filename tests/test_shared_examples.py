@@ -22,6 +22,7 @@ FILES = (
         if p.is_file()
         and p.suffix in {".html", ".md", ".txt"}
         and not (p.parent.name == "extraction" and p.suffix == ".txt")
+        and ".expected." not in p.name
     )
     if SHARED.is_dir()
     else []

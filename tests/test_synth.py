@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from engine_fakes import FakeEngine, tone
 
-from readaloud import synth
 from readaloud.engines.base import Engine
 from readaloud.engines.registry import get_engine, register_engine, unregister_engine
 from readaloud.errors import EngineError
 from readaloud.pcm import read_wav
 from readaloud.script.model import Chapter, Segment, SpeechScript
+from readaloud.synth import run as synth
 from readaloud.synth import synthesize_script
-from readaloud.synth_progress import Progress
+from readaloud.synth.progress import Progress
 from readaloud.voices import VoicePreset, load_presets
 
 FAKE = VoicePreset(name="fake", engine="fake", language="en-US")

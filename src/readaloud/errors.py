@@ -25,3 +25,9 @@ class AudioError(ReadaloudError):
 
 class ConfigError(ReadaloudError):
     """A preset, lexicon or config file is invalid."""
+
+
+class UsageError(ReadaloudError):
+    """The call itself is wrong (e.g. no source given): exit code 2, like a command-line usage error."""
+
+    exit_code = 2

@@ -1,42 +1,178 @@
-"""The ffmpeg binary: the one on PATH, else the one shipped in imageio-ffmpeg (there is no ffprobe)."""
+"""The ffmpeg binary: the one shipped in imageio-ffmpeg, another only when asked (there is no ffprobe).
+
+`READALOUD_FFMPEG=/path/to/ffmpeg` (or a command name looked up on PATH) picks another binary;
+without it an ffmpeg on PATH is used only when the bundled one is missing. A binary that is not
+the bundled one is probed once per run (version, filters, the ebur128 options, encoders) so a
+build that lacks something fails with one line naming the binary and what it lacks, instead of
+"Conversion failed!" halfway through an episode.
+"""
 
 from __future__ import annotations
 
 import functools
+import logging
+import os
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AudioError
 from .pcm import PCM
 
+logger = logging.getLogger(__name__)
+
+ENV_VAR = "READALOUD_FFMPEG"
+REQUIRED_FILTERS = ("aresample", "volume", "alimiter", "pan", "ebur128", "ametadata", "sine")
+"""Filters every convert uses (the encoder calibration generates tones with `sine`)."""
+REQUIRED_EBUR128_OPTIONS = ("framelog", "metadata", "peak")
+PROBE_TIMEOUT_S = 20
+
+
+@dataclass(frozen=True)
+class FFmpeg:
+    """A checked ffmpeg binary and what it supports."""
+
+    path: str
+    version: str
+    bundled: bool
+    encoders: frozenset[str] = field(default_factory=frozenset)
+    """Empty for the bundled binary (known to have what readaloud uses): not probed."""
+
+    def describe(self) -> str:
+        return f"{self.path} (ffmpeg {self.version})"
+
+    def require_encoder(self, codec: str) -> None:
+        """Raise AudioError naming the binary when it cannot encode with `codec`."""
+        if self.encoders and codec not in self.encoders:
+            raise AudioError(
+                f"{self.describe()} has no {codec} encoder. "
+                f"Use a build with {codec}, or unset {ENV_VAR} to use the bundled ffmpeg."
+            )
+
 
 @functools.cache
+def ffmpeg() -> FFmpeg:
+    """The ffmpeg to use, checked once per process."""
+    asked = os.environ.get(ENV_VAR, "").strip()
+    if asked:
+        return probe(_resolve(asked, f"{ENV_VAR}={asked}"), bundled=False)
+    bundled = _bundled()
+    if bundled:
+        return FFmpeg(bundled, _bundled_version(), bundled=True)
+    found = shutil.which("ffmpeg")
+    if not found:
+        raise AudioError(
+            "ffmpeg not found: the imageio-ffmpeg package has no binary for this platform. "
+            f"Install ffmpeg, or set {ENV_VAR}=/path/to/ffmpeg."
+        )
+    logger.info("the bundled ffmpeg is missing; using %s", found)
+    return probe(found, bundled=False)
+
+
 def ffmpeg_exe() -> str:
     """Path of the ffmpeg binary to use."""
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
+    return ffmpeg().path
+
+
+def _resolve(asked: str, origin: str) -> str:
+    path = asked if os.sep in asked else shutil.which(asked)
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise AudioError(f"{origin}: no executable file there. Point it at an ffmpeg binary.")
+    return path
+
+
+def _bundled() -> str | None:
     try:
         import imageio_ffmpeg
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise AudioError("ffmpeg not found. Install it or run: pip install imageio-ffmpeg") from exc
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
     try:
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError as exc:
-        raise AudioError(f"ffmpeg not found ({exc}). Install ffmpeg or imageio-ffmpeg.") from exc
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError:
+        return None
+    # get_ffmpeg_exe() itself honours IMAGEIO_FFMPEG_EXE and falls back to PATH: only its own
+    # binaries folder counts as bundled.
+    inside = Path(imageio_ffmpeg.__file__).parent / "binaries"
+    return exe if Path(exe).parent == inside else None
+
+
+def _bundled_version() -> str:
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_version()
+    except Exception:  # noqa: BLE001 - the version is only shown in messages
+        return "bundled"
+
+
+def _ask(path: str, *args: str) -> str:
+    """Run `path args` and return stdout; raise AudioError when it is not a working ffmpeg."""
+    try:
+        proc = subprocess.run(
+            [path, "-hide_banner", *args],
+            capture_output=True,
+            timeout=PROBE_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise AudioError(f"{path} is not a working ffmpeg ({exc}).") from exc
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = lines[-1][:200] if lines else f"exit code {proc.returncode}"
+        raise AudioError(f"{path} is not a working ffmpeg: `{' '.join(args)}` failed: {detail}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+_VERSION_RE = re.compile(r"^ffmpeg version (\S+)", re.MULTILINE)
+
+
+def _listed(listing: str) -> set[str]:
+    """Names in an `-encoders`/`-filters` listing: the 2nd field of each row after `------`."""
+    rows = listing.split("------", 1)[-1].splitlines()
+    return {fields[1] for fields in map(str.split, rows) if len(fields) >= 2}
+
+
+def probe(path: str, *, bundled: bool) -> FFmpeg:
+    """Check a binary once: it says it is ffmpeg, has the filters and options readaloud uses."""
+    found = _VERSION_RE.search(_ask(path, "-version"))
+    if not found:
+        raise AudioError(f"{path} is not a working ffmpeg: `-version` printed no ffmpeg version.")
+    version = found.group(1)
+    where = f"{path} (ffmpeg {version})"
+    filters = _listed(_ask(path, "-filters"))
+    missing = [name for name in REQUIRED_FILTERS if name not in filters]
+    if missing:
+        raise AudioError(
+            f"{where} lacks the filter(s) {', '.join(missing)} that readaloud needs. "
+            f"Use a full ffmpeg build, or unset {ENV_VAR} to use the bundled one."
+        )
+    ebur128 = _ask(path, "-h", "filter=ebur128")
+    options = set(re.findall(r"^\s{2,4}(\w+)\s+<", ebur128, re.MULTILINE))
+    lacking = [name for name in REQUIRED_EBUR128_OPTIONS if name not in options]
+    if lacking:
+        raise AudioError(
+            f"{where}: its ebur128 filter has no {', '.join(lacking)} option(s) "
+            "(needed to measure loudness). Use ffmpeg 4.4 or newer."
+        )
+    encoders = frozenset(_listed(_ask(path, "-encoders")))
+    logger.info("using %s", where)
+    return FFmpeg(path, version, bundled, encoders)
 
 
 def run_ffmpeg(args: list[str], *, input: bytes | None = None) -> subprocess.CompletedProcess:
     """Run ffmpeg quietly with `args`; raise AudioError with ffmpeg's last message on failure."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
+    binary = ffmpeg()
+    cmd = [binary.path, "-hide_banner", "-nostdin", "-y", *args]
     if input is not None:
         cmd.remove("-nostdin")
     proc = subprocess.run(cmd, input=input, capture_output=True)
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = lines[-1] if lines else f"exit code {proc.returncode}"
-        raise AudioError(f"ffmpeg failed: {detail}")
+        where = "" if binary.bundled else f" ({binary.describe()})"
+        raise AudioError(f"ffmpeg failed{where}: {detail}")
     return proc
 
 

@@ -66,10 +66,10 @@ class Loaded:
 
 def lexicon_paths(preset, extra: list[Path]) -> list[Path]:
     """Built-in, user, preset and command-line lexicons, in order: later ones win."""
-    import platformdirs
+    from .paths import config_dir
 
     builtin = Path(__file__).parent / "data" / "lexicon.toml"
-    user_dir = Path(platformdirs.user_config_dir("readaloud"))
+    user_dir = config_dir()
     paths = [builtin, user_dir / "lexicon.toml", user_dir / "lexicon.pls"]
     if getattr(preset, "lexicon", None):
         paths.append(Path(preset.lexicon))
@@ -287,7 +287,13 @@ def convert_one(
             progress=synth_options.progress,
         ) as result:
             write_episode(
-                script, result.clips, out_dir, slug=slug, options=episode_options, identity=identity
+                script,
+                result.clips,
+                out_dir,
+                slug=slug,
+                options=episode_options,
+                identity=identity,
+                article=loaded.article,
             )
     return Outcome(
         source, "converted", manifest_path, synthesized=result.misses, cached=result.hits

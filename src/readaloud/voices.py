@@ -14,9 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from .errors import ConfigError, EngineError
+from .paths import user_presets_dir
 
 logger = logging.getLogger(__name__)
 
@@ -81,11 +80,6 @@ def builtin_presets_dir() -> Path | None:
     if repo.is_dir():
         return repo
     return None
-
-
-def user_presets_dir() -> Path:
-    """Folder of the user's own presets."""
-    return Path(platformdirs.user_config_dir("readaloud")) / "voices"
 
 
 def load_preset_file(path: Path) -> VoicePreset:
@@ -234,7 +228,7 @@ def _with_voice_language(preset: VoicePreset) -> VoicePreset:
 
 
 def _is_piper_voice(name: str) -> bool:
-    from .engines.piper_models import voices_dirs
+    from .paths import voices_dirs
 
     if name.endswith(".onnx"):
         return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
-from ..ffmpeg import ffmpeg_exe, run_ffmpeg
+from ..ffmpeg import ffmpeg, ffmpeg_exe, run_ffmpeg
 from ..fsutil import write_text_atomic
 from . import loudness
 from .timeline import ChapterMark
@@ -129,6 +129,7 @@ def encode(
     `plan` applies loudness normalization; for M4B, `chapters` and `tags` go into the MP4 through
     an FFMETADATA file (MP3 tags and chapters are written afterwards by tags.py).
     """
+    ffmpeg().require_encoder(FORMATS[settings.format][0])
     filters = output_filters(settings, plan)
     args = ["-i", str(wav)]
     with tempfile.TemporaryDirectory(prefix="readaloud-enc-") as tmp:
@@ -146,6 +147,7 @@ def encode(
 @functools.cache
 def encoder_gain_db(settings: EncodeSettings) -> float:
     """How much the codec changes the level (dB): measured once, then cached on disk per ffmpeg."""
+    ffmpeg().require_encoder(FORMATS[settings.format][0])
     key = f"{ffmpeg_exe()}|{_mtime(ffmpeg_exe())}|{' '.join(settings.codec_args())}"
     cache = _calibration_file()
     known = _read_json(cache)
@@ -162,9 +164,9 @@ def encoder_gain_db(settings: EncodeSettings) -> float:
 
 
 def _calibration_file() -> Path:
-    import platformdirs
+    from ..paths import cache_dir
 
-    return Path(platformdirs.user_cache_dir("readaloud")) / "encoder-gain.json"
+    return cache_dir() / "encoder-gain.json"
 
 
 def _mtime(path: str) -> int:

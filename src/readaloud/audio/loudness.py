@@ -73,7 +73,9 @@ def target_for(channels: int, loudness: float | None) -> float:
 
 def measure(path: Path, filters: list[str] | None = None) -> Measurement:
     """Measure BS.1770 integrated loudness and sample peak of `path` (after optional `filters`)."""
-    meter = "ebur128=framelog=quiet:peak=sample:metadata=1"
+    # framelog=verbose keeps the per-frame lines below the default log level in every ffmpeg
+    # since 2.x; `framelog=quiet` exists only from 6.1 (Debian 12's 5.1 rejects it).
+    meter = "ebur128=framelog=verbose:peak=sample:metadata=1"
     printer = "ametadata=mode=print:key=lavfi.r128.I:file=-"
     chain = ",".join([*(filters or []), meter, printer])
     proc = run_ffmpeg(["-i", str(path), "-af", chain, "-f", "null", "-"])

@@ -9,15 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from ..errors import EngineError
 from ..fsutil import write_text_atomic
+from ..paths import cache_dir, voices_dirs
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +27,6 @@ KNOWN_MD5: dict[str, str] = {
     "en_US-joe-medium.onnx": "74fd6a4dc39e0aa9dce145d7f5acd4f6",
     "en_US-joe-medium.onnx.json": "811036b9c1451545f9495fdc1baa0754",
 }
-
-VOICES_DIR_ENV = "READALOUD_VOICES_DIR"
-CACHE_DIR_ENV = "READALOUD_CACHE_DIR"
 
 _hash_lock = threading.Lock()
 
@@ -46,21 +41,6 @@ class PiperModel:
     @property
     def name(self) -> str:
         return self.model.name.removesuffix(".onnx")
-
-
-def cache_root() -> Path:
-    """readaloud's user cache folder (READALOUD_CACHE_DIR overrides the platform default)."""
-    override = os.environ.get(CACHE_DIR_ENV)
-    return Path(override) if override else Path(platformdirs.user_cache_dir("readaloud"))
-
-
-def voices_dirs() -> list[Path]:
-    """Folders searched for Piper voices by name, in order."""
-    dirs = []
-    if os.environ.get(VOICES_DIR_ENV):
-        dirs.append(Path(os.environ[VOICES_DIR_ENV]))
-    dirs.append(Path(platformdirs.user_data_dir("readaloud")) / "voices")
-    return dirs
 
 
 def default_model() -> PiperModel:
@@ -105,7 +85,7 @@ def resolve_model(voice: str | None) -> PiperModel:
 
 
 def _hash_cache_file() -> Path:
-    return cache_root() / "model-hashes.json"
+    return cache_dir() / "model-hashes.json"
 
 
 def _read_hash_cache() -> dict[str, dict]:

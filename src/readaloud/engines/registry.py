@@ -1,5 +1,5 @@
-"""The engine registry: built-in and third-party engines come from the `readaloud.engines`
-entry point group; tests and plugins can also call `register_engine` directly."""
+"""The engine registry: the `readaloud.engines` entry point group, nothing else. Built-in engines
+register there like any plugin; tests can also call `register_engine` directly."""
 
 from __future__ import annotations
 
@@ -14,14 +14,6 @@ from .base import Engine
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "readaloud.engines"
-
-# Fallback when the package metadata is missing (e.g. running from a bare source tree):
-# the same table pyproject.toml declares.
-BUILTIN_ENGINES = {
-    "piper": "readaloud.engines.piper_tts:PiperEngine",
-    "gtts": "readaloud.engines.google_tts:GoogleEngine",
-    "espeak-ng": "readaloud.engines.espeak_ng:EspeakEngine",
-}
 
 _lock = threading.RLock()
 _factories: dict[str, Callable[[], Engine]] = {}
@@ -47,25 +39,14 @@ def unregister_engine(name: str) -> None:
         _broken.pop(name, None)
 
 
-def _load_reference(ref: str) -> Callable[[], Engine]:
-    module_name, _, attr = ref.partition(":")
-    module = __import__(module_name, fromlist=[attr])
-    return getattr(module, attr)
-
-
 def _discover() -> None:
     global _discovered
     if _discovered:
         return
     _discovered = True
-    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-    for name, ref in BUILTIN_ENGINES.items():
-        if name not in found:
-            try:
-                _factories[name] = _load_reference(ref)
-            except Exception as exc:  # a broken built-in must not hide the others
-                _broken[name] = f"cannot load {ref}: {exc}"
-    for name, ep in found.items():
+    # Built-in engines are declared in pyproject.toml exactly like third-party plugins.
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        name = ep.name
         try:
             _factories[name] = ep.load()
         except Exception as exc:  # a broken plugin must not break the CLI
@@ -81,13 +62,6 @@ def _instance(name: str) -> Engine:
             engine.name = name
         _instances[name] = engine
     return engine
-
-
-def engine_names() -> list[str]:
-    """Names of every registered engine, loadable or not, sorted."""
-    with _lock:
-        _discover()
-        return sorted(set(_factories) | set(_broken))
 
 
 def available_engines() -> dict[str, Engine]:

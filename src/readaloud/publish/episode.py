@@ -24,6 +24,7 @@ from ..audio import loudness as level  # `loudness` is also an option name below
 from ..audio.assemble import assemble
 from ..audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from ..audio.timeline import Timeline
+from ..document import Article
 from ..errors import ReadaloudError
 from ..fsutil import atomic_path
 from ..pcm import Clip
@@ -119,12 +120,14 @@ def write_episode(
     slug: str,
     options: EpisodeOptions,
     identity: dict,
+    article: Article | None = None,
 ) -> Manifest:
     """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
 
     `clips` is aligned with the script's segments (None = silence only). `identity` holds the
     source, source_sha256, settings_sha256 and guid the manifest records for the feed and for
-    up-to-date checks.
+    up-to-date checks. `article` (the cleaned article the script was read from) goes into the
+    sync map `<slug>.sync.json`, from which the text editions are made.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -171,7 +174,7 @@ def write_episode(
         with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
             timeline = _render_audio(script, clips, Path(tmp), audio_part, settings, tags, options)
         files = {"audio": FileEntry.of(audio_part, settings.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, audio_path.name)
+        documents = _sidecar_documents(script, timeline, tags, audio_path.name, article)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -292,6 +295,7 @@ def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
         "vtt": f"{slug}.vtt",
         "srt": f"{slug}.srt",
         "ssml": f"{slug}.ssml",
+        "sync": f"{slug}.sync.json",
     }
     if options.transcript_json:
         names["transcript"] = f"{slug}.transcript.json"
@@ -299,9 +303,15 @@ def _sidecar_names(slug: str, options: EpisodeOptions) -> dict[str, str]:
 
 
 def _sidecar_documents(
-    script: SpeechScript, timeline: Timeline, tags: EpisodeTags, audio_name: str
+    script: SpeechScript,
+    timeline: Timeline,
+    tags: EpisodeTags,
+    audio_name: str,
+    article: Article | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, JSON transcript."""
+    """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, sync map, JSON
+    transcript."""
+    from ..markup import sync  # the text editions' hand-over
     from ..script.ssml import render_ssml  # the script stage owns SSML
 
     cues = transcript.cues(script, timeline)
@@ -317,5 +327,6 @@ def _sidecar_documents(
         "vtt": (transcript.VTT_TYPE, transcript.render_vtt(cues)),
         "srt": (transcript.SRT_TYPE, transcript.render_srt(cues)),
         "ssml": (SSML_TYPE, render_ssml(script)),
+        "sync": (sync.MIME_TYPE, sync.build_sync(script, timeline, article).to_json()),
         "transcript": (transcript.JSON_TYPE, transcript.render_json(cues)),
     }

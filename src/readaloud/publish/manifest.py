@@ -36,7 +36,7 @@ KEYS = (
     "chapters",
     "files",
 )
-FILE_KEYS = ("audio", "chapters", "vtt", "srt", "ssml", "transcript")
+FILE_KEYS = ("audio", "chapters", "vtt", "srt", "ssml", "transcript", "sync", "epub", "daisy")
 
 
 @dataclass

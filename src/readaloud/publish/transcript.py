@@ -32,22 +32,40 @@ class Cue:
     role: str = "body"
 
 
-def cues(script: SpeechScript, timeline: Timeline) -> list[Cue]:
-    """One cue per segment that was spoken and has written text, in time order."""
+def flat_text(text: str) -> str:
+    """One line: runs of whitespace become one space."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def segment_times(script: SpeechScript, timeline: Timeline) -> list[tuple[int, int] | None]:
+    """Each segment's span as its cue shows it (None when it is not a cue), aligned with the
+    script's segments: from its speech to the next cue's start; the last to the article's end.
+
+    The text editions (EPUB overlays, DAISY, the player) take their times from here too.
+    """
     segments = [segment for _, segment in script.segments()]
     if len(segments) != len(timeline.segments):
         raise ValueError("timeline does not belong to this script (segment counts differ)")
-    found = []
-    for segment, times in zip(segments, timeline.segments, strict=True):
-        text = re.sub(r"\s+", " ", segment.written).strip()
-        if times is None or not text:
-            continue
-        found.append(Cue(times[0], times[1], text, segment.role))
-    for cue, nxt in zip(found, found[1:], strict=False):
-        cue.end_ms = max(cue.end_ms, nxt.start_ms)
+    spans: list[list[int] | None] = [
+        list(times) if times is not None and flat_text(segment.written) else None
+        for segment, times in zip(segments, timeline.segments, strict=True)
+    ]
+    found = [span for span in spans if span is not None]
+    for span, nxt in zip(found, found[1:], strict=False):
+        span[1] = max(span[1], nxt[0])
     if found:
-        found[-1].end_ms = max(found[-1].end_ms, timeline.article_end_ms)
-    return found
+        found[-1][1] = max(found[-1][1], timeline.article_end_ms)
+    return [(span[0], span[1]) if span else None for span in spans]
+
+
+def cues(script: SpeechScript, timeline: Timeline) -> list[Cue]:
+    """One cue per segment that was spoken and has written text, in time order."""
+    segments = [segment for _, segment in script.segments()]
+    return [
+        Cue(span[0], span[1], flat_text(segment.written), segment.role)
+        for segment, span in zip(segments, segment_times(script, timeline), strict=True)
+        if span is not None
+    ]
 
 
 def _lines(text: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
-from .normalize_engine import trie_pattern
+from .rules import trie_pattern
 
 if TYPE_CHECKING:
     from .model import SpeechScript

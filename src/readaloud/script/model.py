@@ -54,6 +54,10 @@ class Segment:
     role: str = "body"
     spans: list[Span] = field(default_factory=list)
     """Written/spoken pieces that join to `written` and `text`; empty when nothing changed."""
+    origin: tuple[int | None, str] | None = field(default=None, compare=False, repr=False)
+    """Where the words come from: (index of the article block, None for the intro; part of the
+    block, e.g. "text", "row:2", "answer:0"). Known only for scripts built from an article; not
+    part of the script's JSON (see `readaloud.markup.sync`)."""
 
     @property
     def written(self) -> str:

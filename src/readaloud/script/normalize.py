@@ -21,9 +21,9 @@ from .lexicon import Lexicon
 from .model import Span
 from .normalize_abbrev import english_abbreviation_rules
 from .normalize_dates import english_date_rules
-from .normalize_engine import Change, Context, Rule, apply_rules
 from .normalize_numbers import english_number_rules
 from .normalize_text import neutral_rules
+from .rules import Change, Context, Rule, apply_rules
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .normalize_engine import Change, Context, Rule, ends_sentence, language_table, trie_pattern
 from .normalize_numbers import number_words
+from .rules import Change, Context, Rule, ends_sentence, language_table, trie_pattern
 
 VOWELS = set("AEIOU")
 # Consonant pairs that can start an English syllable, for the "can it be said as a word" test.

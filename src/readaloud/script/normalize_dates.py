@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .normalize_engine import Change, Context, Rule, ends_sentence
 from .normalize_numbers import number_words
+from .rules import Change, Context, Rule, ends_sentence
 
 MONTHS = [
     "January",

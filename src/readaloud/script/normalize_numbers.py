@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .normalize_engine import Change, Context, Rule, language_table
 from .normalize_words import Words, plural_year_words
+from .rules import Change, Context, Rule, language_table
 
 # A number as written in English text: 1,234,567.89 or 1234.5
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

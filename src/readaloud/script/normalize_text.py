@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .normalize_engine import Change, Context, Rule
+from .rules import Change, Context, Rule
 
 # Words per language for the symbol, URL and e-mail readings. A language that is missing
 # here keeps its URLs and symbols for the voice (only the domain is kept from a URL).

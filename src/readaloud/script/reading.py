@@ -79,6 +79,10 @@ class Utterance:
     pause_after_ms: int = 0
     split: bool = True
     """Split into sentences (prose); False for short fixed phrases and table rows."""
+    part: str = ""
+    """Which part of its block this reads (e.g. "intro", "row:2", "answer:0"): see `Segment.origin`."""
+    block: int | None = None
+    """Index of the article block it reads (None for the intro)."""
 
 
 # Characters XML 1.0 cannot carry (and no engine should see): controls, surrogates, non-characters.
@@ -141,23 +145,25 @@ class Reader:
     def intro(self, article: Article) -> Iterator[Utterance]:
         p = self.pauses
         if article.title:
-            yield Utterance(_sentence(article.title), "title", p.title_after, split=False)
+            yield Utterance(_sentence(article.title), "title", p.title_after, False, "title")
         if self.settings.read_author and article.author:
-            yield Utterance(_sentence(f"By {article.author}"), "byline", p.sentence, split=False)
+            yield Utterance(
+                _sentence(f"By {article.author}"), "byline", p.sentence, False, "author"
+            )
         if self.settings.read_date and article.date:
             spoken = _format_date(article.date)
             if spoken:
-                yield Utterance(f"Published {spoken}.", "byline", p.sentence, split=False)
+                yield Utterance(f"Published {spoken}.", "byline", p.sentence, False, "date")
 
     def heading(self, block: Heading) -> Iterator[Utterance]:
         if _clean(block.text):
-            yield Utterance(_clean(block.text), "heading", self.pauses.heading_after, split=False)
+            yield Utterance(_clean(block.text), "heading", self.pauses.heading_after, False, "text")
 
     def paragraph(self, block: Paragraph) -> Iterator[Utterance]:
         if block.label:
-            yield Utterance(_sentence(block.label), "heading", self.pauses.label, split=False)
+            yield Utterance(_sentence(block.label), "heading", self.pauses.label, False, "label")
         if _clean(block.text):
-            yield Utterance(_clean(block.text), "body", self.pauses.paragraph)
+            yield Utterance(_clean(block.text), "body", self.pauses.paragraph, part="text")
 
     def list_block(self, block: ListBlock) -> Iterator[Utterance]:
         items = [_clean(i) for i in block.items if _clean(i)]
@@ -166,12 +172,12 @@ class Reader:
         p = self.pauses
         if len(items) > 1:
             yield Utterance(
-                f"A list of {_count(len(items), 'item')}.", "list", p.label, split=False
+                f"A list of {_count(len(items), 'item')}.", "list", p.label, False, "intro"
             )
-        for n, item in enumerate(items, block.start):
+        for k, item in enumerate(items):
             if block.ordered:
-                item = f"{num2words(n, to='ordinal').capitalize()}: {item}"
-            yield Utterance(_sentence(item), "list", p.list_item)
+                item = f"{num2words(k + block.start, to='ordinal').capitalize()}: {item}"
+            yield Utterance(_sentence(item), "list", p.list_item, part=f"item:{k}")
         yield from self._end_block()
 
     def table(self, block: Table) -> Iterator[Utterance]:
@@ -180,10 +186,9 @@ class Reader:
         rows = [row for row in rows if any(row)]
         header = [_clean(h) for h in block.header]
         if block.layout or (not header and len(rows) and max(len(r) for r in rows) == 1):
-            for row in rows:
-                for cell in row:
-                    if cell:
-                        yield Utterance(cell, "body", p.paragraph)
+            cells = [cell for row in rows for cell in row if cell]
+            for k, cell in enumerate(cells):
+                yield Utterance(cell, "body", p.paragraph, part=f"cell:{k}")
             return
         if not rows and not any(header):
             return
@@ -200,9 +205,10 @@ class Reader:
             intro = f"A table with {_count(len(rows), 'row')} and {_count(width, 'column')}."
         if block.caption:
             intro = f"{_sentence(block.caption)} {intro}"
-        yield Utterance(intro, "table", p.table_row, split=False)
+        yield Utterance(intro, "table", p.table_row, False, "intro")
         for number, row in enumerate(rows[: self.settings.table_row_limit], 1):
-            yield Utterance(self._row(row, names, number), "table", p.table_row, split=False)
+            text = self._row(row, names, number)
+            yield Utterance(text, "table", p.table_row, False, f"row:{number - 1}")
         yield from self._table_end(len(rows))
 
     def _table_end(self, rows: int) -> Iterator[Utterance]:
@@ -210,7 +216,7 @@ class Reader:
         rest = rows - self.settings.table_row_limit
         if rest > 0:
             text = f"The table has {_count(rest, 'more row')}, not read here."
-            yield Utterance(text, "table", self.pauses.table_row, split=False)
+            yield Utterance(text, "table", self.pauses.table_row, False, "more")
         yield from self._end_block()
 
     def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
@@ -219,15 +225,15 @@ class Reader:
         intro = f"A table about {name.rstrip('.')}, with {_count(len(rows), 'row')}."
         if caption:
             intro = f"{_sentence(caption)} {intro}"
-        yield Utterance(intro, "table", p.table_row, split=False)
-        for row in rows[: self.settings.table_row_limit]:
+        yield Utterance(intro, "table", p.table_row, False, "intro")
+        for number, row in enumerate(rows[: self.settings.table_row_limit]):
             key, value = (row + [""])[:2]
             text = (
                 f"{key.rstrip(':.')}: {value.rstrip('.;, ')}."
                 if key and value
                 else _sentence(key or value)
             )
-            yield Utterance(text, "table", p.table_row, split=False)
+            yield Utterance(text, "table", p.table_row, False, f"row:{number}")
         yield from self._table_end(len(rows))
 
     @staticmethod
@@ -249,48 +255,52 @@ class Reader:
     def faq(self, block: FAQ) -> Iterator[Utterance]:
         p = self.pauses
         if block.title:
-            yield Utterance(_clean(block.title), "heading", p.heading_after, split=False)
-        for item in block.items:
+            yield Utterance(_clean(block.title), "heading", p.heading_after, False, "title")
+        for k, item in enumerate(block.items):
             question, answer = _clean(item.question), _clean(item.answer)
             if question:
-                yield Utterance(f"Question: {question}", "question", p.question, split=False)
+                yield Utterance(
+                    f"Question: {question}", "question", p.question, False, f"question:{k}"
+                )
             if answer:
-                yield Utterance(f"Answer: {answer}", "answer", p.faq_item)
+                yield Utterance(f"Answer: {answer}", "answer", p.faq_item, part=f"answer:{k}")
 
     def quote(self, block: Quote) -> Iterator[Utterance]:
         text = _clean(block.text)
         if not text:
             return
         if self.settings.quotes == "plain":
-            yield Utterance(text, "quote", self.pauses.paragraph)
+            yield Utterance(text, "quote", self.pauses.paragraph, part="text")
             return
-        yield Utterance("Quote.", "quote", self.pauses.label, split=False)
-        yield Utterance(text, "quote", self.pauses.label)
+        yield Utterance("Quote.", "quote", self.pauses.label, False, "open")
+        yield Utterance(text, "quote", self.pauses.label, part="text")
         end = "End quote."
         if block.attribution:
             end = f"End quote, {block.attribution.rstrip('.')}."
-        yield Utterance(end, "quote", self.pauses.paragraph, split=False)
+        yield Utterance(end, "quote", self.pauses.paragraph, False, "close")
 
     def callout(self, block: Callout) -> Iterator[Utterance]:
         text = _clean(block.text)
         label = _clean(block.label).rstrip(":")
         if label and self.settings.callouts == "announce":
-            yield Utterance(_sentence(label), "callout", self.pauses.label, split=False)
+            yield Utterance(_sentence(label), "callout", self.pauses.label, False, "label")
         if text:
-            yield Utterance(text, "callout", self.pauses.paragraph)
+            yield Utterance(text, "callout", self.pauses.paragraph, part="text")
 
     def code(self, block: Code) -> Iterator[Utterance]:
         mode = self.settings.code
         if mode == "skip" or not block.text.strip():
             return
         if mode == "read":
-            for line in block.text.splitlines():
-                if line.strip():
-                    yield Utterance(_clean(line), "code", self.pauses.sentence, split=False)
+            lines = [_clean(line) for line in block.text.splitlines() if line.strip()]
+            for k, line in enumerate(lines):
+                yield Utterance(line, "code", self.pauses.sentence, False, f"line:{k}")
             yield from self._end_block()
             return
         lang = f" in {block.language}" if block.language else ""
-        yield Utterance(f"A code sample{lang} is skipped.", "code", self.pauses.paragraph, False)
+        yield Utterance(
+            f"A code sample{lang} is skipped.", "code", self.pauses.paragraph, False, "intro"
+        )
 
     def figure(self, block: Figure) -> Iterator[Utterance]:
         if self.settings.images == "skip":
@@ -302,7 +312,9 @@ class Reader:
             else (f"{_sentence(alt)} {caption}" if alt else caption)
         )
         if text:
-            yield Utterance(f"Image: {_sentence(text)}", "caption", self.pauses.paragraph, False)
+            yield Utterance(
+                f"Image: {_sentence(text)}", "caption", self.pauses.paragraph, False, "image"
+            )
 
     def _end_block(self) -> Iterator[Utterance]:
         # A zero-length marker that lengthens the pause after a list or table.
@@ -348,7 +360,7 @@ def build_script(
         chapters[0][1].extend(reader.intro(article))
         if chapters[0][1]:
             chapters[0][1][-1].pause_after_ms = settings.pauses.intro_after
-    for block in article.blocks:
+    for index, block in enumerate(article.blocks):
         if _is_title(block, article):
             continue
         if isinstance(block, Heading):
@@ -359,7 +371,7 @@ def build_script(
                 )
             if block.level == level and _clean(block.text):
                 chapters.append((_clean(block.text), []))
-        chapters[-1][1].extend(reader.read(block))
+        chapters[-1][1].extend(_from_block(reader.read(block), index))
     if not chapters[0][1] and len(chapters) > 1:
         chapters.pop(0)
 
@@ -396,7 +408,14 @@ def build_script(
     return script
 
 
+def _from_block(utterances: Iterator[Utterance], index: int) -> Iterator[Utterance]:
+    for utterance in utterances:
+        utterance.block = index
+        yield utterance
+
+
 def _segments(utterance, language, settings, lexicon, options, normalize) -> Iterator[Segment]:
+    origin = (utterance.block, utterance.part)
     if not utterance.text:
         yield Segment("", utterance.pause_after_ms, utterance.role)
         return
@@ -410,7 +429,7 @@ def _segments(utterance, language, settings, lexicon, options, normalize) -> Ite
         spoken = _clean("".join(s.spoken for s in spans))
         pause = utterance.pause_after_ms if last else settings.pauses.sentence
         keep = spans if any(s.changed for s in spans) else []
-        yield Segment(spoken, pause, utterance.role, keep)
+        yield Segment(spoken, pause, utterance.role, keep, origin=origin)
 
 
 def _merge_markers(chapter: Chapter) -> None:

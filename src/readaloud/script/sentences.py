@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .normalize_abbrev import abbreviations
-from .normalize_engine import sentence_starters
+from .rules import sentence_starters
 
 # Piper's working memory grows with the utterance (about 0.8 MB a character per session,
 # measured), so one utterance stays under this many characters.

@@ -18,14 +18,16 @@ from readaloud.document import (
     Quote,
     Table,
 )
-from readaloud.sources import cues
+from readaloud.sources import structure_words
 from readaloud.sources.boilerplate import BoilerplateRules
 from readaloud.sources.casing import CaseModel
 from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, repair_text
 
 _CALLOUT_RE = re.compile(
     r"^(?P<label>"
-    + "|".join(re.escape(label) for label in sorted(cues.CALLOUT_LABELS, key=len, reverse=True))
+    + "|".join(
+        re.escape(label) for label in sorted(structure_words.CALLOUT_LABELS, key=len, reverse=True)
+    )
     + r")\s*(?P<punct>[?:!]|\s[-\u2013\u2014])\s*(?P<text>\S.*)$",
     re.I | re.S,
 )
@@ -171,7 +173,7 @@ def repair_case(blocks: list[Block], title: str) -> tuple[list[Block], str]:
 
 def to_callout(paragraph: Paragraph) -> Callout | None:
     """A callout for "Did You Know? ...", "Pro Tip: ..." or a paragraph labelled "Note"."""
-    if paragraph.label and paragraph.label.lower().rstrip("?:!") in cues.CALLOUT_LABELS:
+    if paragraph.label and paragraph.label.lower().rstrip("?:!") in structure_words.CALLOUT_LABELS:
         return Callout(label=paragraph.label, text=paragraph.text)
     match = _CALLOUT_RE.match(paragraph.text)
     if not match or paragraph.label:
@@ -186,7 +188,7 @@ def to_labelled(paragraph: Paragraph) -> Paragraph | None:
     """ "Economic Cooperation: China remains ..." -> Paragraph(label="Economic Cooperation")."""
     if paragraph.label:
         return None
-    match = cues.LABEL_RE.match(paragraph.text)
+    match = structure_words.LABEL_RE.match(paragraph.text)
     if not match:
         return None
     text = match.group("text").strip()
@@ -273,15 +275,15 @@ def _marked_pairs(blocks: list[Block], start: int) -> tuple[list[QA], int]:
         q, a = blocks[j], blocks[j + 1]
         if not (isinstance(q, Paragraph) and isinstance(a, Paragraph)):
             break
-        qm = cues.QUESTION_MARK_RE.match(q.text) if not q.label else None
-        am = cues.ANSWER_MARK_RE.match(a.text) if not a.label else None
+        qm = structure_words.QUESTION_MARK_RE.match(q.text) if not q.label else None
+        am = structure_words.ANSWER_MARK_RE.match(a.text) if not a.label else None
         if not (qm and am):
             break
         answer = [am.group("text")]
         j += 2
         while j < len(blocks) and isinstance(blocks[j], Paragraph):
             nxt = blocks[j]
-            if cues.QUESTION_MARK_RE.match(nxt.text):  # type: ignore[union-attr]
+            if structure_words.QUESTION_MARK_RE.match(nxt.text):  # type: ignore[union-attr]
                 break
             answer.append(nxt.text)  # type: ignore[union-attr]
             j += 1
@@ -302,7 +304,7 @@ def build_faqs(blocks: list[Block]) -> list[Block]:
                 out.append(FAQ(items=pairs))
                 i = end
                 continue
-        if isinstance(block, Heading) and cues.FAQ_HEADING_RE.match(block.text.strip()):
+        if isinstance(block, Heading) and structure_words.FAQ_HEADING_RE.match(block.text.strip()):
             out.append(block)
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if isinstance(nxt, ListBlock):
@@ -397,12 +399,12 @@ def merge_faq(blocks: list[Block], items: list[QA], language: str | None) -> lis
     faq = FAQ(items=missing)
     # An FAQ heading the extractor kept without its content gets the items under it.
     for index, block in enumerate(blocks):
-        if isinstance(block, Heading) and cues.FAQ_HEADING_RE.match(block.text.strip()):
+        if isinstance(block, Heading) and structure_words.FAQ_HEADING_RE.match(block.text.strip()):
             nxt = blocks[index + 1] if index + 1 < len(blocks) else None
             if nxt is None or isinstance(nxt, Heading):
                 return [*blocks[: index + 1], faq, *blocks[index + 1 :]]
     lang = (language or "en").split("-")[0].lower()
-    title = cues.FAQ_TITLES.get(lang, cues.FAQ_TITLES["en"])
+    title = structure_words.FAQ_TITLES.get(lang, structure_words.FAQ_TITLES["en"])
     return [*blocks, Heading(text=title, level=2), faq]
 
 

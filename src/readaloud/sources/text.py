@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from readaloud.document import Block, Heading, ListBlock, Paragraph
-from readaloud.sources import cues
+from readaloud.sources import structure_words
 from readaloud.sources.boilerplate import BoilerplateRules
 from readaloud.sources.clean import normalize_characters
 from readaloud.sources.text_tables import (
@@ -71,7 +71,9 @@ def parse_date(line: str) -> str | None:
         return None
     if match.group("iso"):
         return match.group("iso")
-    month = cues.MONTHS.get((match.group("month") or match.group("month2") or "").lower())
+    month = structure_words.MONTHS.get(
+        (match.group("month") or match.group("month2") or "").lower()
+    )
     day = int(match.group("day") or match.group("day2"))
     year = int(match.group("year") or match.group("year2"))
     if not month or not 1 <= day <= 31:
@@ -85,9 +87,9 @@ def parse_byline(line: str) -> str | None:
     if len(text.split()) > 14:
         return None
     match = (
-        cues.BYLINE_RE.match(text)
-        or cues.POSTED_BY_RE.match(text)
-        or cues.AUTHOR_LINE_RE.match(text)
+        structure_words.BYLINE_RE.match(text)
+        or structure_words.POSTED_BY_RE.match(text)
+        or structure_words.AUTHOR_LINE_RE.match(text)
     )
     if not match:
         return None
@@ -148,14 +150,14 @@ def _list_block(lines: list[str]) -> ListBlock | None:
 
 def _qa_paragraphs(lines: list[str]) -> list[Block] | None:
     """Split "Q: ... / A: ..." lines into one paragraph per marker."""
-    if not any(cues.QUESTION_MARK_RE.match(ln.strip()) for ln in lines):
+    if not any(structure_words.QUESTION_MARK_RE.match(ln.strip()) for ln in lines):
         return None
     paragraphs: list[list[str]] = []
     for line in lines:
         stripped = line.strip()
         if (
-            cues.QUESTION_MARK_RE.match(stripped)
-            or cues.ANSWER_MARK_RE.match(stripped)
+            structure_words.QUESTION_MARK_RE.match(stripped)
+            or structure_words.ANSWER_MARK_RE.match(stripped)
             or not paragraphs
         ):
             paragraphs.append([stripped])

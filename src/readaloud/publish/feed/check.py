@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .feed import ATOM, ITUNES, PODCAST
-from .feed_config import MAX_DESCRIPTION_BYTES
+from .config import MAX_DESCRIPTION_BYTES
+from .write import ATOM, ITUNES, PODCAST
 
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 

@@ -14,8 +14,8 @@ import time
 import wave
 from pathlib import Path
 
-from .fsutil import atomic_path
-from .pcm import PCM, SAMPLE_WIDTH, Clip, write_wav
+from ..fsutil import atomic_path
+from ..pcm import PCM, SAMPLE_WIDTH, Clip, write_wav
 
 logger = logging.getLogger(__name__)
 

@@ -16,26 +16,16 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .. import __version__
-from ..fsutil import write_text_atomic
-from .feed_categories import parse_category
-from .feed_config import (
-    CONFIG_NAME,
+from ... import __version__
+from ...fsutil import write_text_atomic
+from .categories import parse_category
+from .config import (
     FeedSettings,
     file_url,
-    load_feed_config,
     resolve_settings,
     truncate_bytes,
 )
-from .feed_episodes import Episode, load_episodes
-
-__all__ = [
-    "CONFIG_NAME",
-    "FeedSettings",
-    "build_feed",
-    "load_feed_config",
-    "write_feed",
-]
+from .episodes import Episode, load_episodes
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from ..errors import ConfigError
-from .feed_episodes import Episode
+from ...errors import ConfigError
+from .episodes import Episode
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`readaloud convert` (one or many articles to episodes) and `readaloud feed`."""
+"""`readaloud convert`: one or many articles to episodes."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import click
 
-from .cli import CONTEXT, _script_settings, handle_errors, script_options
-from .errors import InputError, ReadaloudError
+from ..errors import ReadaloudError
+from ..sources.expand import expand_sources
+from .common import CONTEXT, handle_errors, script_options, script_settings
+from .feed_cmd import feed_settings
 
 logger = logging.getLogger("readaloud")
-
-SOURCE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".ssml"}
 
 
 def _bitrate(value: str) -> str:
@@ -26,45 +26,6 @@ def _bitrate(value: str) -> str:
     if not 8 <= kbps <= 320:
         raise click.BadParameter(f"{value!r} is not a bitrate from 8k to 320k, e.g. 64k.")
     return f"{kbps}k"
-
-
-def expand_sources(
-    sources: tuple[str, ...], from_list: Path | None, from_feed: str | None
-) -> list[str]:
-    """Paths, folders (their article files, sorted), list files and article feeds, in order."""
-    found: list[str] = []
-    for source in sources:
-        path = Path(source)
-        if source != "-" and "://" not in source and path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-            )
-            if not files:
-                raise InputError(f"{source}: the folder holds no .html, .md, .txt or .ssml files.")
-            found += [str(p) for p in files]
-        else:
-            found.append(source)
-    if from_list:
-        try:
-            lines = from_list.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read the list {from_list}: {exc}") from None
-        base = from_list.parent
-        for line in lines:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if "://" in line or Path(line).is_absolute():
-                found.append(line)
-            else:
-                found.append(str(base / line))
-    if from_feed:
-        from .sources.feedlist import read_article_feed
-
-        found += [entry.link for entry in read_article_feed(from_feed)]
-    if not found:
-        raise click.UsageError("give at least one SOURCE, --from-list or --from-feed.")
-    return found
 
 
 @click.command(context_settings=CONTEXT)
@@ -150,11 +111,11 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
     article and settings did not change is skipped as up to date.
     """
-    from .pipeline import SynthOptions
-    from .publish.episode import EpisodeOptions
+    from ..pipeline import SynthOptions
+    from ..publish.episode import EpisodeOptions
 
     quiet = ctx.find_root().params.get("quiet", False)
-    script_opts, voice = _script_settings(kw)
+    script_opts, voice = script_settings(kw)
     all_sources = expand_sources(sources, from_list, from_feed)
     refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
     force, jobs = kw.pop("force"), kw.pop("jobs")
@@ -172,6 +133,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
         outro=kw.pop("outro"),
         outro_title=kw.pop("outro_title"),
     )
+    _check_ffmpeg(episode_kw["format"])
     batch = len(all_sources) > 1
     article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1
     synth = SynthOptions(
@@ -182,14 +144,14 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     )
 
     def convert_source(source: str):
-        from .pipeline import convert_one
+        from ..pipeline import convert_one
 
         options = EpisodeOptions(**episode_kw)
         return convert_one(source, output_dir, script_opts, voice, options, synth, force=force)
 
     def run(source: str):
         """One source of a batch: a failure is reported and the batch goes on."""
-        from .pipeline import Outcome
+        from ..pipeline import Outcome
 
         try:
             return convert_source(source)
@@ -221,13 +183,21 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             if outcome.status == "failed":
                 click.echo(f"  failed: {outcome.source}: {outcome.detail}", err=True)
     if refresh_feed:
-        from .publish.feed import write_feed
+        from ..publish.feed import write_feed
 
-        path = write_feed(output_dir, _feed_settings({"base_url": base_url}))
+        path = write_feed(output_dir, feed_settings({"base_url": base_url}))
         if not quiet:
             click.echo(f"feed: {path}", err=True)
     if any(o.status == "failed" for o in outcomes):
         sys.exit(1)
+
+
+def _check_ffmpeg(audio_format: str) -> None:
+    """Fail before any synthesis when the ffmpeg in use cannot encode `audio_format`."""
+    from ..audio.encode import FORMATS
+    from ..ffmpeg import ffmpeg
+
+    ffmpeg().require_encoder(FORMATS[audio_format][0])
 
 
 def _report(outcome, quiet: bool) -> None:
@@ -244,44 +214,3 @@ def _report(outcome, quiet: bool) -> None:
             f"wrote {name}.* ({outcome.synthesized} utterances synthesized, {outcome.cached} cached)",
             err=True,
         )
-
-
-def _feed_settings(flags: dict):
-    """Flags given on the command line; the feed fills the rest from DIR's config and episodes."""
-    from .publish.feed import FeedSettings
-
-    return FeedSettings(**{k: v for k, v in flags.items() if v is not None})
-
-
-@click.command(context_settings=CONTEXT)
-@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--base-url", help="Where DIR's files will be published (required here or in the config)."
-)
-@click.option("--title", help="Show title.")
-@click.option("--author", help="Show author.")
-@click.option("--description", help="Show description.")
-@click.option("--image", help="Show artwork: a URL or a file name in DIR (1400-3000 px square).")
-@click.option("--language", help="Show language, e.g. en-us.")
-@click.option("--category", help='Apple Podcasts category, e.g. "News" or "News/Politics".')
-@click.option("--explicit/--clean", default=None, help="Explicit content flag (default clean).")
-@click.option("--owner-name", help="Owner name (itunes:owner).")
-@click.option("--owner-email", help="Owner e-mail (itunes:owner).")
-@click.option("--link", help="Website of the show.")
-@click.option("--copyright", help="Copyright line of the show.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Feed file (default DIR/feed.xml).",
-)
-@handle_errors
-def feed(directory: Path, output: Path | None, **flags) -> None:
-    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
-
-    Channel defaults can live in DIR/readaloud-feed.toml (same names as the options).
-    """
-    from .publish.feed import write_feed
-
-    path = write_feed(directory, _feed_settings(flags), output)
-    click.echo(str(path), err=True)

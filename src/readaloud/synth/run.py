@@ -15,16 +15,16 @@ from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engines.base import Engine
-from .engines.piper_models import cache_root
-from .engines.registry import get_engine
-from .errors import EngineError
-from .pcm import PCM, Clip
-from .script.model import SpeechScript
-from .script.ssml import segment_ssml
-from .synth_cache import ClipStore, clip_key
-from .synth_progress import Progress
-from .voices import VoicePreset
+from ..engines.base import Engine
+from ..engines.registry import get_engine
+from ..errors import EngineError
+from ..paths import audio_cache_dir, memory_budget_mb
+from ..pcm import PCM, Clip
+from ..script.model import SpeechScript
+from ..script.ssml import segment_ssml
+from ..voices import VoicePreset
+from .cache import ClipStore, clip_key
+from .progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,10 @@ MIN_CLIP_MS = 50.0
 
 def default_cache_dir() -> Path:
     """Where clips are cached: `<user cache dir>/readaloud/audio` (READALOUD_CACHE_DIR moves it)."""
-    return cache_root() / "audio"
+    return audio_cache_dir()
 
 
-# The default job count keeps a conversion within this much memory (READALOUD_MEMORY_MB).
-MEMORY_BUDGET_MB = 1024
+# The default job count keeps a conversion within paths.memory_budget_mb() (READALOUD_MEMORY_MB).
 BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model
 
 
@@ -55,7 +54,7 @@ def default_jobs(engine: Engine) -> int:
         return 1
     jobs = min(MAX_DEFAULT_JOBS, os.cpu_count() or 1)
     if engine.worker_memory_mb:
-        budget = int(os.environ.get("READALOUD_MEMORY_MB", MEMORY_BUDGET_MB))
+        budget = memory_budget_mb()
         jobs = min(jobs, (budget - BASE_MEMORY_MB) // engine.worker_memory_mb)
     return max(1, jobs)
 

@@ -1,0 +1,48 @@
+"""Command line: thin click commands over the Python API; errors become one `Error:` line."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import sys
+
+import click
+
+from .. import __version__
+from .common import CONTEXT
+from .convert_cmd import convert
+from .feed_cmd import feed
+from .info_cmd import chapters, voices
+from .script_cmd import script
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="readaloud")
+@click.option("--debug", is_flag=True, help="Show debug logs and full tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """Turn articles into podcast-ready, accessible audio.
+
+    SOURCE is a file (.html, .md, .txt, .ssml), an http(s) URL, or - for stdin.
+    """
+    level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
+    _terminate_like_ctrl_c()
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    ctx.obj = {"debug": debug, "quiet": quiet}
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _terminate_like_ctrl_c() -> None:
+    """SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
+    # ValueError: not the main thread (e.g. embedded in another program)
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+for _command in (script, voices, chapters, convert, feed):
+    main.add_command(_command)

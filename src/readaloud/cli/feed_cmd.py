@@ -1,0 +1,50 @@
+"""`readaloud feed`: the podcast feed of an output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import CONTEXT, handle_errors
+
+
+def feed_settings(flags: dict):
+    """Flags given on the command line; the feed fills the rest from DIR's config and episodes."""
+    from ..publish.feed import FeedSettings
+
+    return FeedSettings(**{k: v for k, v in flags.items() if v is not None})
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--base-url", help="Where DIR's files will be published (required here or in the config)."
+)
+@click.option("--title", help="Show title.")
+@click.option("--author", help="Show author.")
+@click.option("--description", help="Show description.")
+@click.option("--image", help="Show artwork: a URL or a file name in DIR (1400-3000 px square).")
+@click.option("--language", help="Show language, e.g. en-us.")
+@click.option("--category", help='Apple Podcasts category, e.g. "News" or "News/Politics".')
+@click.option("--explicit/--clean", default=None, help="Explicit content flag (default clean).")
+@click.option("--owner-name", help="Owner name (itunes:owner).")
+@click.option("--owner-email", help="Owner e-mail (itunes:owner).")
+@click.option("--link", help="Website of the show.")
+@click.option("--copyright", help="Copyright line of the show.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Feed file (default DIR/feed.xml).",
+)
+@handle_errors
+def feed(directory: Path, output: Path | None, **flags) -> None:
+    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
+
+    Channel defaults can live in DIR/readaloud-feed.toml (same names as the options).
+    """
+    from ..publish.feed import write_feed
+
+    path = write_feed(directory, feed_settings(flags), output)
+    click.echo(str(path), err=True)

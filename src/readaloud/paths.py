@@ -1,0 +1,56 @@
+"""The user's folders and every READALOUD_* environment variable, in one place.
+
+| variable | meaning | default |
+| --- | --- | --- |
+| READALOUD_CACHE_DIR | readaloud's cache folder (clips, model checks, encoder calibration) | the platform user cache folder |
+| READALOUD_VOICES_DIR | a folder searched first for Piper voices by name | (none) |
+| READALOUD_MEMORY_MB | memory budget that bounds the default number of synthesis workers | 1024 |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "readaloud"
+CACHE_DIR_ENV = "READALOUD_CACHE_DIR"
+VOICES_DIR_ENV = "READALOUD_VOICES_DIR"
+MEMORY_ENV = "READALOUD_MEMORY_MB"
+DEFAULT_MEMORY_MB = 1024
+
+
+def cache_dir() -> Path:
+    """readaloud's cache folder (READALOUD_CACHE_DIR overrides the platform default)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    return Path(override) if override else Path(platformdirs.user_cache_dir(APP))
+
+
+def audio_cache_dir() -> Path:
+    """Where synthesized clips are cached."""
+    return cache_dir() / "audio"
+
+
+def config_dir() -> Path:
+    """The user's configuration folder: lexicons and voice presets."""
+    return Path(platformdirs.user_config_dir(APP))
+
+
+def user_presets_dir() -> Path:
+    """Folder of the user's own voice presets."""
+    return config_dir() / "voices"
+
+
+def voices_dirs() -> list[Path]:
+    """Folders searched for Piper voices by name, in order."""
+    dirs = []
+    if os.environ.get(VOICES_DIR_ENV):
+        dirs.append(Path(os.environ[VOICES_DIR_ENV]))
+    dirs.append(Path(platformdirs.user_data_dir(APP)) / "voices")
+    return dirs
+
+
+def memory_budget_mb() -> int:
+    """The memory budget of one conversion in MB (READALOUD_MEMORY_MB)."""
+    return int(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_MB))
