@@ -216,6 +216,7 @@ def _headings_and_text(body: str | None) -> tuple[set[str], str]:
 def why(page: Path, want: list[tuple[str, int]], got: list[tuple[str, int]]) -> list[str]:
     """For each expected heading readaloud misses or misplaces: the stage that lost it."""
     from readaloud.sources.html import body_blocks, page_body
+
     pairs = matched(want, got)
     want_depth, got_depth = depths(pairs)
     remaining = Counter(k for k, _ in got)

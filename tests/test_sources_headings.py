@@ -24,9 +24,7 @@ PROSE = (
 
 
 def page_article(body: str, title: str = "A Plain Page"):
-    page = (
-        f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{body}</body></html>"
-    )
+    page = f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{body}</body></html>"
     raw = RawSource(text=page, kind="html", name="page.html", data=page.encode())
     return parse_article(raw)
 

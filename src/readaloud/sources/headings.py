@@ -47,12 +47,14 @@ FURNITURE_WORDS = frozenset(
         *("newsletter", "share", "sharing", "social", "comments", "comment"),
         *("menu", "nav", "navigation", "sponsored", "sponsor", "subscribe", "signup", "popular"),
         *("trending", "outbrain", "taboola", "advert", "advertisement", "ad", "ads", "footer"),
+        *("gallery", "slideshow", "carousel", "slider", "lightbox"),
     )
 )
 MAX_HEADING_WORDS = 25
 MAX_UNITS = 40  # units looked at after a heading before giving up
 MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
 SIGNATURE_WORDS = 8
+LONG_WORDS = 5  # units this long are matched first (see _align)
 
 
 def key(text: str) -> str:
@@ -125,14 +127,15 @@ def _place(anchor: Any) -> Any:
 
 
 def _furniture(heading: Any) -> bool:
-    """True for a heading that is page furniture: a link to another page (a teaser), or inside
-    navigation or a box whose class or id names related links, promotions, sharing and such."""
+    """True for a heading that is page furniture: a link to another page or inside one (a
+    teaser card), or inside navigation or a box whose class or id names related links,
+    promotions, sharing, photo galleries and such."""
     links = heading.findall(".//a")
     if links and key(heading.text_content()) == key(" ".join(a.text_content() for a in links)):
         return True
     for ancestor in heading.iterancestors():
-        if ancestor.tag == "nav" or ancestor.get("role") == "navigation":
-            return True
+        if ancestor.tag in ("nav", "a") or ancestor.get("role") == "navigation":
+            return True  # a menu, or a card that links elsewhere as a whole
         names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
         if FURNITURE_WORDS.intersection(re.split(r"[^a-z0-9]+", names)):
             return True
@@ -140,21 +143,39 @@ def _furniture(heading: Any) -> bool:
 
 
 def _align(page: list, kept: list) -> list[int | None]:
-    """For each page unit, the index of the extracted unit with the same text, matched forward
-    in reading order (a repeated sentence pairs with its next occurrence), or None."""
+    """For each page unit, the index of the extracted unit with the same text, or None.
+
+    Matched forward in reading order (a repeated sentence pairs with its next occurrence):
+    first the units of LONG_WORDS words or more, then the short ones (headings, menu items)
+    only between the long matches around them, so "Add-ons" in a menu cannot pair with the
+    "Add-ons" heading halfway down the article and push everything before it out of reach.
+    """
     positions: dict[str, list[int]] = {}
     for index, (_, text_key, _) in enumerate(kept):
         positions.setdefault(_signature(text_key), []).append(index)
-    aligned: list[int | None] = []
+    aligned: list[int | None] = [None] * len(page)
+
+    def match(index: int, lower: int, upper: int) -> int | None:
+        found = positions.get(_signature(page[index][1]), [])
+        at = bisect.bisect_left(found, lower)
+        if at < len(found) and found[at] < upper:
+            aligned[index] = found[at]
+            return found[at] + 1
+        return None
+
     cursor = 0
-    for _, text_key, _ in page:
-        found = positions.get(_signature(text_key), [])
-        after = bisect.bisect_left(found, cursor)
-        if after < len(found):
-            cursor = found[after] + 1
-            aligned.append(found[after])
+    for index, (_, text_key, _) in enumerate(page):
+        if len(text_key.split()) >= LONG_WORDS:
+            cursor = match(index, cursor, len(kept)) or cursor
+    uppers = [len(kept)] * (len(page) + 1)
+    for index in range(len(page) - 1, -1, -1):
+        uppers[index] = aligned[index] if aligned[index] is not None else uppers[index + 1]
+    lower = 0
+    for index in range(len(page)):
+        if aligned[index] is not None:
+            lower = aligned[index] + 1
         else:
-            aligned.append(None)  # only earlier copies: repeated text (a preview, a backlink)
+            lower = match(index, lower, uppers[index + 1]) or lower
     return aligned
 
 
