@@ -20,7 +20,8 @@ How headings are compared:
   levels are ranked (h2/h3/h4 -> depth 1/2/3, h3/h5 -> 1/2); a heading counts as found only when
   its text matches and its depth is the same on both sides ("R"/"P"). Extra headings cost
   precision once and do not shift the depth of the others. "Rtext" ignores the level.
-- Tables: data tables (readaloud's layout tables are not counted); "tables ok" means the count
+- Tables: data tables (readaloud's layout tables are not counted; in expected HTML, tables with
+  role="presentation" or a single column or row are layout); "tables ok" means the count
   equals the expected count. Lists: top-level lists (nested lists are part of their parent).
 
 `--why` lists, for each expected heading readaloud misses (or finds at the wrong depth), the
@@ -108,10 +109,19 @@ def html_structure(markup: str) -> Structure:
         if element.tag in HEADING_TAGS:
             found.headings.append((heading_key(element.text_content()), int(element.tag[1])))
         elif element.tag == "table":
-            found.tables += not any(a.tag == "table" for a in element.iterancestors())
+            found.tables += _data_table(element)
         elif not any(a.tag in ("li", "ul", "ol") for a in element.iterancestors()):
             found.lists += 1
     return found
+
+
+def _data_table(table) -> bool:
+    """An outermost table that holds data: not role="presentation", two rows and two columns
+    or more (an image over its caption in a one-column table is page layout)."""
+    if table.get("role") == "presentation" or any(a.tag == "table" for a in table.iterancestors()):
+        return False
+    rows = [r for r in table.iter("tr") if r.xpath("ancestor::table[1]")[0] is table]
+    return len(rows) >= 2 and max(len(r.findall("td")) + len(r.findall("th")) for r in rows) >= 2
 
 
 def expected_structure(page: Path) -> Structure | None:

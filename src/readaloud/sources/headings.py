@@ -44,12 +44,13 @@ LESS_THAN = "\ue000"  # a private-use stand-in for a literal "<" of the text
 FURNITURE_WORDS = frozenset(
     (
         *("related", "recommended", "recommendations", "promo", "promotion", "teaser", "teasers"),
-        *("newsletter", "share", "sharing", "social", "comments", "comment"),
+        *("share", "sharing", "social", "comments", "comment"),
         *("menu", "nav", "navigation", "sponsored", "sponsor", "subscribe", "signup", "popular"),
         *("trending", "outbrain", "taboola", "advert", "advertisement", "ad", "ads", "footer"),
-        *("gallery", "slideshow", "carousel", "slider", "lightbox"),
+        *("gallery", "slideshow", "carousel", "slider", "lightbox", "tooltip", "popover"),
     )
 )
+BOX_DEPTH = 4  # ancestors of a heading whose class or id can make it furniture
 MAX_HEADING_WORDS = 25
 MAX_UNITS = 40  # units looked at after a heading before giving up
 MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
@@ -127,17 +128,29 @@ def _place(anchor: Any) -> Any:
 
 
 def _furniture(heading: Any) -> bool:
-    """True for a heading that is page furniture: a link to another page or inside one (a
-    teaser card), or inside navigation or a box whose class or id names related links,
-    promotions, sharing, photo galleries and such."""
+    """True for a heading that is page furniture: a link to another page (a teaser) or inside
+    a furniture box (see _in_furniture_box)."""
     links = heading.findall(".//a")
     if links and key(heading.text_content()) == key(" ".join(a.text_content() for a in links)):
         return True
-    for ancestor in heading.iterancestors():
-        if ancestor.tag in ("nav", "a") or ancestor.get("role") == "navigation":
-            return True  # a menu, or a card that links elsewhere as a whole
+    return _in_furniture_box(heading)
+
+
+def _in_furniture_box(heading: Any) -> bool:
+    """True inside navigation, inside a link to another page (a card that links elsewhere as a
+    whole), or in a box whose class or id names related links, promotions, sharing, photo galleries, tooltips
+    and such."""
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if ancestor.tag in ("body", "html"):
+            break
+        if ancestor.tag == "nav" or ancestor.get("role") == "navigation":
+            return True
+        if ancestor.tag == "a" and not (ancestor.get("href") or "#").startswith("#"):
+            return True
+        # Only the boxes close around the heading: page-wide wrappers carry feature flags
+        # ("ads-on", "share-enabled") and menu drawers that hold the whole page.
         names = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
-        if FURNITURE_WORDS.intersection(re.split(r"[^a-z0-9]+", names)):
+        if depth < BOX_DEPTH and FURNITURE_WORDS.intersection(re.split(r"[^a-z0-9]+", names)):
             return True
     return False
 
@@ -193,11 +206,16 @@ def recover_headings(tree: Any, body: str) -> str:
     aligned = _align(page, kept)
     changed = False
     for index, (element, text_key, level) in enumerate(page):
+        same = aligned[index]
+        if level and same is not None and kept[same][2] and _in_furniture_box(element):
+            kept[same][0].tag = "p"  # a gallery legend or related-box title the extractor kept
+            kept_headings.discard(text_key)
+            changed = True
+            continue
         if not level or text_key in kept_headings or len(text_key.split()) > MAX_HEADING_WORDS:
             continue
         if _furniture(element):
             continue
-        same = aligned[index]
         if same is not None and kept[same][0].tag in ("p", "div") and kept[same][1] == text_key:
             kept[same][0].tag = f"h{level}"  # the extractor kept the heading as a paragraph
             kept[same][0].attrib.clear()
