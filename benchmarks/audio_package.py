@@ -26,7 +26,7 @@ from readaloud.audio.assemble import assemble
 from readaloud.audio.tags import EpisodeTags, write_mp3_tags
 from readaloud.ffmpeg import run_ffmpeg
 from readaloud.pcm import Clip
-from readaloud.publish.episode import EpisodeOptions, write_episode
+from readaloud.publish.episode import Identity, write_episode
 from readaloud.script.model import Chapter, Segment, SpeechScript
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,7 +168,7 @@ def main() -> None:
             t = Step()
             write_episode(
                 script, episode_clips, Path(tmp) / "out", slug="bench",
-                options=EpisodeOptions(), identity={"source": "bench"},
+                identity=Identity(source="bench"),
             )  # fmt: skip
             wall, cpu = t.done()
             print(f"  {'write_episode (all files, end to end)':<44} {wall:7.2f}s {cpu:7.2f}s")

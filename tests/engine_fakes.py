@@ -7,6 +7,7 @@ import functools
 import math
 import struct
 import threading
+from dataclasses import dataclass
 
 import requests
 
@@ -62,6 +63,31 @@ class FakeEngine(Engine):
         if short:
             return tone(10)
         return tone(40 * len(text) / preset.rate)
+
+
+@dataclass(frozen=True)
+class PitchOptions:
+    """The `[pitchy]` table of a preset: the engine's own option."""
+
+    pitch: float = 0.0
+    """Semitones above (or below) the 440 Hz tone."""
+
+    def __post_init__(self) -> None:
+        value = self.pitch
+        if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > 12:
+            raise ValueError(f"pitch must be -12 to 12 semitones, not {value!r}")
+
+
+class PitchEngine(FakeEngine):
+    """A plugin engine with an option of its own (registered through an entry point in tests)."""
+
+    name = "pitchy"
+    Options = PitchOptions
+
+    def synthesize(self, text: str, preset) -> PCM:
+        self.calls.append(text)
+        frequency = 440.0 * 2 ** (self.options(preset).pitch / 12)
+        return tone(40 * len(text) / preset.rate, freq=frequency)
 
 
 @functools.cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -15,12 +16,13 @@ from ffmpeg_oracle import ffmpeg_chapters
 
 from readaloud.audio import encode as encode_module
 from readaloud.audio.chapters_read import read_chapters
+from readaloud.audio.render import AudioSettings
 from readaloud.errors import AudioError
 from readaloud.ffmpeg import ffmpeg_exe, run_ffmpeg
 from readaloud.pcm import Clip
-from readaloud.publish.episode import EpisodeOptions, write_episode
+from readaloud.publish.episode import Identity, PublishOptions, write_episode
 from readaloud.publish.manifest import KEYS, FileEntry
-from readaloud.script.model import Chapter, Segment, SpeechScript
+from readaloud.script.model import ArticleMeta, Chapter, Segment, SpeechScript
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +45,12 @@ CHAPTERS = [
         ],
     ),
 ]
-IDENTITY = {
-    "source": "https://example.com/ties",
-    "source_sha256": "a" * 64,
-    "settings_sha256": "b" * 64,
-    "guid": "example-guid",
-}
+IDENTITY = Identity(
+    source="https://example.com/ties",
+    source_sha256="a" * 64,
+    settings_sha256="b" * 64,
+    guid="example-guid",
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +64,12 @@ def speech(tmp_path_factory):
         title="Strong Ties & New Talks",
         author="A. Writer",
         language="en",
-        metadata={
-            "date": "2025-09-04",
-            "description": "Two leaders meet.",
-            "site_name": "Example News",
-            "url": "https://example.com/ties",
-        },
+        metadata=ArticleMeta(
+            date="2025-09-04",
+            description="Two leaders meet.",
+            site_name="Example News",
+            url="https://example.com/ties",
+        ),
     )
     clips: list[Clip | None] = []
     # Headings and their sections form one chapter each (the heading segment opens it).
@@ -93,8 +95,8 @@ def speech(tmp_path_factory):
 def episode(speech, tmp_path_factory):
     script, clips = speech
     out = tmp_path_factory.mktemp("out")
-    options = EpisodeOptions(engine="piper", voice="joe")
-    manifest = write_episode(script, clips, out, slug="ties", options=options, identity=IDENTITY)
+    identity = dataclasses.replace(IDENTITY, engine="piper", voice="joe")
+    manifest = write_episode(script, clips, out, slug="ties", identity=identity)
     return out, manifest
 
 
@@ -123,7 +125,7 @@ def test_all_files_and_manifest(episode):
     data = json.loads((out / "ties.json").read_text())
     assert list(data) == list(KEYS)
     assert data["manifest_version"] == 1 and data["generator"].startswith("readaloud ")
-    assert data["guid"] == "example-guid" and data["source"] == IDENTITY["source"]
+    assert data["guid"] == "example-guid" and data["source"] == IDENTITY.source
     assert data["date"] == "2025-09-04" and data["site_name"] == "Example News"
     assert data["engine"] == "piper" and data["voice"] == "joe"
     for key, entry in data["files"].items():
@@ -198,8 +200,15 @@ def test_stereo_targets_minus_16(speech, tmp_path):
     import pyloudnorm
 
     script, clips = speech
-    options = EpisodeOptions(stereo=True, transcript_json=False)
-    write_episode(script, clips, tmp_path, slug="st", options=options, identity=IDENTITY)
+    write_episode(
+        script,
+        clips,
+        tmp_path,
+        slug="st",
+        identity=IDENTITY,
+        audio=AudioSettings(stereo=True),
+        publish=PublishOptions(transcript_json=False),
+    )
     samples = decode(tmp_path / "st.mp3", channels=2)
     assert -17.0 <= pyloudnorm.Meter(44100).integrated_loudness(samples) <= -15.0
     assert true_peak_dbtp(samples) <= -1.0
@@ -212,8 +221,16 @@ def test_m4b_episode_with_cover_and_intro(speech, tmp_path):
     intro = tmp_path / "Jingle.wav"
     run_ffmpeg(["-f", "lavfi", "-i", "sine=f=660:d=1.5:r=44100", str(intro)])
     out = tmp_path / "out"
-    options = EpisodeOptions(format="m4b", cover=cover, intro=intro, normalize=False)
-    manifest = write_episode(script, clips, out, slug="book", options=options, identity=IDENTITY)
+    audio = AudioSettings(format="m4b", intro=intro, normalize=False)
+    manifest = write_episode(
+        script,
+        clips,
+        out,
+        slug="book",
+        identity=IDENTITY,
+        audio=audio,
+        publish=PublishOptions(cover=cover),
+    )
     assert manifest.files["audio"].name == "book.m4b"
     assert manifest.files["audio"].type == "audio/x-m4a"
     assert manifest.image == "book.jpg" and (out / "book.jpg").read_bytes() == cover.read_bytes()
@@ -253,7 +270,7 @@ def test_failure_mid_encode_leaves_nothing_behind(speech, tmp_path, monkeypatch,
     monkeypatch.setattr(encode_module, "encode", failing)
     out = tmp_path / "out"
     with pytest.raises(type(error)):
-        write_episode(script, clips, out, slug="x", options=EpisodeOptions(), identity=IDENTITY)
+        write_episode(script, clips, out, slug="x", identity=IDENTITY)
     assert list(out.iterdir()) == []
     assert list(scratch.iterdir()) == []  # the episode WAV and its temp folder are gone
 
@@ -261,10 +278,12 @@ def test_failure_mid_encode_leaves_nothing_behind(speech, tmp_path, monkeypatch,
 def test_failure_after_audio_keeps_previous_episode_intact(speech, tmp_path, monkeypatch):
     script, clips = speech
     out = tmp_path / "out"
-    options = EpisodeOptions(normalize=False)
-    first = write_episode(script, clips, out, slug="x", options=options, identity=IDENTITY)
+    audio = AudioSettings(normalize=False)
+    first = write_episode(script, clips, out, slug="x", identity=IDENTITY, audio=audio)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    options.normalize = True  # a different render: its audio must not replace the old one
+    audio = AudioSettings(
+        normalize=True
+    )  # a different render: its audio must not replace the old one
 
     def broken(_script):
         raise KeyboardInterrupt
@@ -273,7 +292,7 @@ def test_failure_after_audio_keeps_previous_episode_intact(speech, tmp_path, mon
 
     monkeypatch.setattr(ssml, "render_ssml", broken)
     with pytest.raises(KeyboardInterrupt):
-        write_episode(script, clips, out, slug="x", options=options, identity=IDENTITY)
+        write_episode(script, clips, out, slug="x", identity=IDENTITY, audio=audio)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temp files
     manifest = json.loads((out / "x.json").read_text())
     assert manifest == first.to_dict()
@@ -299,7 +318,8 @@ import sys, time
 from pathlib import Path
 from readaloud.audio import encode
 from readaloud.pcm import Clip, PCM, write_wav
-from readaloud.publish.episode import EpisodeOptions, write_episode
+from readaloud.audio.render import AudioSettings
+from readaloud.publish.episode import Identity, write_episode
 from readaloud.script.model import Chapter, Segment, SpeechScript
 
 def slow_encode(wav, out, *args, **kwargs):
@@ -312,8 +332,8 @@ folder = Path(sys.argv[1])
 write_wav(folder / "c.wav", PCM(bytes(4410), 22050))
 script = SpeechScript("T", chapters=[Chapter("A", [Segment("a", 100)])])
 clips = [Clip(folder / "c.wav", 2205, 22050)]
-write_episode(script, clips, folder / "out", slug="t", options=EpisodeOptions(normalize=False),
-              identity={})
+write_episode(script, clips, folder / "out", slug="t", identity=Identity(),
+              audio=AudioSettings(normalize=False))
 """
 
 

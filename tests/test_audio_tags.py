@@ -11,11 +11,11 @@ from mutagen.id3 import ID3
 
 from readaloud.audio import encode as enc
 from readaloud.audio.chapters_read import format_chapters, read_chapters
-from readaloud.audio.langcodes import iso639_2
 from readaloud.audio.tags import EpisodeTags, image_type, write_mp3_tags, write_mp4_tags
 from readaloud.audio.timeline import ChapterMark
 from readaloud.errors import AudioError, InputError
 from readaloud.ffmpeg import run_ffmpeg
+from readaloud.langtags import iso639_2
 
 
 @pytest.fixture(scope="module")

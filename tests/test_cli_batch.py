@@ -75,6 +75,19 @@ def test_folder_batch_then_feed_then_rerun_is_all_up_to_date(tmp_path, library):
     assert "0 converted, 2 up to date, 0 failed" in again.output
     assert feed.read_bytes() == before
 
+    # the checker is a user feature: no problem on this feed, a named one when audio is gone
+    checked = invoke("feed", str(out), "--check")
+    assert checked.exit_code == 0, checked.output
+    assert "no problems found" in checked.output
+    gone = sorted(out.glob("*.mp3"))[0]
+    gone.unlink()
+    broken = invoke("feed", str(out), "--check")
+    assert broken.exit_code == 1
+    lines = broken.output.splitlines()
+    assert any(gone.name in line and "does not exist" in line for line in lines), lines
+    assert lines[-1].startswith("Error: ") and "1 problem found" in lines[-1]
+    assert feed.read_bytes() == before  # --check writes nothing
+
 
 def test_changed_article_is_rerendered_and_keeps_its_guid(tmp_path, library):
     out, cache = tmp_path / "out", tmp_path / "cache"

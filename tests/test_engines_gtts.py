@@ -137,7 +137,8 @@ def test_unsupported_language_is_explained(engine, preset):
     ],
 )
 def test_language_and_accent_mapping(engine, preset, language, tld, expected):
-    assert engine.lang_tld(replace(preset, language=language, tld=tld)) == expected
+    options = (("tld", tld),) if tld else ()
+    assert engine.lang_tld(replace(preset, language=language, options=options)) == expected
 
 
 @pytest.mark.net

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from readaloud.api import ScriptOptions, load_source
 from readaloud.audio.timeline import Timeline
 from readaloud.document import (
     FAQ,
@@ -22,7 +23,6 @@ from readaloud.document import (
     Table,
 )
 from readaloud.markup import RenderOptions, SyncMap, build_sync, render, to_html, to_xhtml
-from readaloud.pipeline import ScriptOptions, VoiceOptions, make_script
 from readaloud.publish.transcript import cues
 from readaloud.script.model import SpeechScript
 from readaloud.script.reading import ReadingSettings, build_script
@@ -215,7 +215,7 @@ def test_script_without_article_still_places_every_sentence(made):
 
 
 def test_seed_article_places_every_sentence_in_order(seed_path):
-    loaded = make_script(str(seed_path), ScriptOptions(), VoiceOptions())
+    loaded = load_source(str(seed_path), ScriptOptions())
     sync = build_sync(loaded.script, fake_timeline(loaded.script), loaded.article)
     parts = render(sync)
     assert len(parts) == 12

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from readaloud.document import Article, Heading, Paragraph
 from readaloud.errors import InputError
-from readaloud.script.model import Chapter, Segment, Span, SpeechScript
+from readaloud.script.model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 from readaloud.script.reading import build_script
 from readaloud.script.ssml import SSML_NS, parse_ssml, render_ssml
 
@@ -57,7 +57,7 @@ def make_script():
                 ],
             ),
         ],
-        metadata={"date": "2025-09-04", "url": "https://example.com/a?b=1&c=2"},
+        metadata=ArticleMeta(date="2025-09-04", url="https://example.com/a?b=1&c=2"),
     )
 
 

@@ -4,6 +4,8 @@ and the CLI modules hold no batch, job or exit-code logic."""
 from __future__ import annotations
 
 import ast
+import importlib.util
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "readaloud"
@@ -129,3 +131,56 @@ def test_no_module_over_450_lines():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_cli_modules_hold_no_batch_job_or_exit_code_logic():
+    """The commands parse flags and call the API: no threads, no pipeline internals, and the
+    only exit codes are the API's (`exit_code(outcomes)`) or an error's own."""
+    graph = import_graph()
+    for name, path in _modules().items():
+        if not name.startswith("readaloud.cli"):
+            continue
+        internals = {
+            m for m in graph[name] if m.startswith(("readaloud.pipeline", "readaloud.synth"))
+        }
+        assert internals == set(), f"{name} reaches past the API: {internals}"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+                assert not any(n.startswith(("concurrent", "threading")) for n in names), name
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "sys.exit":
+                assert not isinstance(node.args[0], ast.Constant), f"{name}: {ast.unparse(node)}"
+
+
+# Declared but imported by a dependency that does not declare it (the code cannot import it
+# itself without pretending); the test checks the reason still holds.
+NOT_IMPORTED_ON_PURPOSE = {
+    "lxml-html-clean": ("justext.core", "lxml.html.clean"),
+}
+
+
+def _dist_name(requirement: str) -> str:
+    return re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_declared_dependency_is_imported():
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    pyproject = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {_dist_name(r) for r in pyproject["project"]["dependencies"]}
+    imported: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    by_module = packages_distributions()
+    used = {d.lower().replace("_", "-") for m in imported for d in by_module.get(m, [])}
+    unused = declared - used - set(NOT_IMPORTED_ON_PURPOSE)
+    assert unused == set(), f"declared in pyproject.toml but never imported: {sorted(unused)}"
+    for importer, module in NOT_IMPORTED_ON_PURPOSE.values():
+        source = Path(importlib.util.find_spec(importer).origin).read_text(encoding="utf-8")
+        assert module in source, f"{importer} no longer imports {module}"

@@ -225,10 +225,10 @@ class FakeTTY(io.StringIO):
 def test_progress_line_and_quiet_modes():
     stream = FakeTTY()
     bar = Progress(4, 1, stream=stream)
-    bar.started -= 10
+    bar.bar.start_t -= 10
     bar.advance(2.5)
     line = bar.line()
-    assert "2/4 utterances" in line and "2.5 s audio" in line and "ETA 0:20" in line
+    assert "2/4 utterances" in line and "2.5 s audio" in line and "ETA 00:20" in line
     bar.advance(1.0, 2)
     bar.close()
     assert "4/4" in stream.getvalue() and stream.getvalue().endswith("\n")

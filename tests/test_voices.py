@@ -30,7 +30,7 @@ def test_builtin_presets(user_dir):
     assert {"default", "gtts-en-us", "gtts-en-gb", "espeak-en"} <= set(presets)
     default = presets["default"]
     assert (default.engine, default.language, default.rate) == ("piper", "en-US", 1.0)
-    assert presets["gtts-en-gb"].tld == "co.uk"
+    assert dict(presets["gtts-en-gb"].options) == {"tld": "co.uk"}
 
 
 def test_user_preset_overrides_and_adds(user_dir):

@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import AudioError
+from .paths import FFMPEG_ENV, ffmpeg_override
 from .pcm import PCM
 
 logger = logging.getLogger(__name__)
 
-ENV_VAR = "READALOUD_FFMPEG"
+ENV_VAR = FFMPEG_ENV
 REQUIRED_FILTERS = ("aresample", "volume", "alimiter", "pan", "ebur128", "ametadata", "sine")
 """Filters every convert uses (the encoder calibration generates tones with `sine`)."""
 REQUIRED_EBUR128_OPTIONS = ("framelog", "metadata", "peak")
@@ -55,7 +56,7 @@ class FFmpeg:
 @functools.cache
 def ffmpeg() -> FFmpeg:
     """The ffmpeg to use, checked once per process."""
-    asked = os.environ.get(ENV_VAR, "").strip()
+    asked = ffmpeg_override()
     if asked:
         return probe(_resolve(asked, f"{ENV_VAR}={asked}"), bundled=False)
     bundled = _bundled()

@@ -1,10 +1,13 @@
-"""Atomic file output: write to a temp file in the same folder, then rename over the target."""
+"""Atomic file output (write to a temp file in the same folder, then rename over the target),
+with published permissions, and SIGTERM turned into the same clean-up as Ctrl-C."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +16,35 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def terminate_like_ctrl_c() -> None:
+    """From now on, SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
+    # ValueError: not the main thread (e.g. embedded in another program)
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt meanwhile (main thread only, when nobody else
+    handles it). Python's default SIGTERM action ends the process at once, skipping the
+    `finally` blocks and context exits that remove temp files."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextlib.contextmanager

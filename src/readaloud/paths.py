@@ -5,6 +5,7 @@
 | READALOUD_CACHE_DIR | readaloud's cache folder (clips, model checks, encoder calibration) | the platform user cache folder |
 | READALOUD_VOICES_DIR | a folder searched first for Piper voices by name | (none) |
 | READALOUD_MEMORY_MB | memory budget that bounds the default number of synthesis workers | 1024 |
+| READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ APP = "readaloud"
 CACHE_DIR_ENV = "READALOUD_CACHE_DIR"
 VOICES_DIR_ENV = "READALOUD_VOICES_DIR"
 MEMORY_ENV = "READALOUD_MEMORY_MB"
+FFMPEG_ENV = "READALOUD_FFMPEG"
 DEFAULT_MEMORY_MB = 1024
 
 
@@ -54,3 +56,8 @@ def voices_dirs() -> list[Path]:
 def memory_budget_mb() -> int:
     """The memory budget of one conversion in MB (READALOUD_MEMORY_MB)."""
     return int(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_MB))
+
+
+def ffmpeg_override() -> str:
+    """The ffmpeg the user asked for with READALOUD_FFMPEG ("" = the bundled one)."""
+    return os.environ.get(FFMPEG_ENV, "").strip()

@@ -14,23 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .engines.piper_models import is_piper_voice
 from .errors import ConfigError, EngineError
+from .langtags import primary, same_tag, usual_region
 from .paths import user_presets_dir
 
 logger = logging.getLogger(__name__)
 
 PRESET_SUFFIX = ".toml"
 DEFAULT_PRESET = "default"
-
-# The accent to prefer when the article names only its language ("en"): extend as needed.
-DEFAULT_REGION: dict[str, str] = {
-    "en": "en-US",
-    "fr": "fr-FR",
-    "de": "de-DE",
-    "es": "es-ES",
-    "pt": "pt-BR",
-    "zh": "zh-CN",
-}
 
 
 @dataclass(frozen=True)
@@ -53,8 +45,8 @@ class VoicePreset:
     pause_scale: float = 1.0
     """Multiplier for the script's pauses (applied at assembly)."""
 
-    tld: str | None = None
-    """gTTS only: Google host suffix that picks the accent (com, co.uk, com.au, ...)."""
+    options: tuple[tuple[str, Any], ...] = ()
+    """The engine's own options, from the preset's `[<engine>]` table (checked by the engine)."""
 
     lexicon: str | None = None
     """Path of a pronunciation lexicon for this preset (absolute once loaded)."""
@@ -64,10 +56,12 @@ class VoicePreset:
     """File the preset was read from (None for presets built in code)."""
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["options"] = dict(self.options)
+        return data
 
 
-_FIELDS = {f.name for f in fields(VoicePreset)} - {"source"}
+_FIELDS = {f.name for f in fields(VoicePreset)} - {"source", "options"}
 
 
 def builtin_presets_dir() -> Path | None:
@@ -88,6 +82,8 @@ def load_preset_file(path: Path) -> VoicePreset:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Voice preset {path} cannot be read: {exc}. Fix or remove it.") from exc
+    engine_name = data.get("engine")
+    table = data.pop(engine_name, {}) if isinstance(engine_name, str) else {}
     unknown = sorted(set(data) - _FIELDS)
     if unknown:
         raise ConfigError(
@@ -99,6 +95,11 @@ def load_preset_file(path: Path) -> VoicePreset:
         raise ConfigError(f"Voice preset {path} has no 'engine'. Add e.g. engine = \"piper\".")
     if data.get("lexicon"):
         data["lexicon"] = str((path.parent / data["lexicon"]).resolve())
+    if not isinstance(table, dict):
+        raise ConfigError(f"Voice preset {path}: [{engine_name}] must be a table of options.")
+    from .engines.options import check_options
+
+    data["options"] = check_options(data["engine"], table, f"Voice preset {path}")
     try:
         preset = VoicePreset(**data, source=str(path))
         return validate_preset(preset)
@@ -146,26 +147,18 @@ def load_presets() -> dict[str, VoicePreset]:
     return presets
 
 
-def _primary(tag: str | None) -> str:
-    return (tag or "").replace("_", "-").split("-")[0].lower()
-
-
-def _same_tag(a: str, b: str) -> bool:
-    return a.replace("_", "-").lower() == b.replace("_", "-").lower()
-
-
 def language_warning(preset: VoicePreset, language: str | None) -> str | None:
     """A warning when the preset speaks another language or accent than the article."""
     if not language:
         return None
-    if _primary(language) != _primary(preset.language):
+    if primary(language) != primary(preset.language):
         return (
             f"The article is in '{language}' but voice '{preset.name}' speaks "
             f"'{preset.language}'; it will sound wrong. Choose a matching voice "
             "(see: readaloud voices)."
         )
     has_region = "-" in language.replace("_", "-") and "-" in preset.language
-    if has_region and not _same_tag(language, preset.language):
+    if has_region and not same_tag(language, preset.language):
         return (
             f"The article is in '{language}' but voice '{preset.name}' has the "
             f"'{preset.language}' accent. Choose another voice if that matters "
@@ -192,12 +185,12 @@ def _pick_for_language(
         return None
 
     def rank(p: VoicePreset) -> tuple[int, int, int, int, str]:
-        same_language = not language or _primary(p.language) == _primary(language)
+        same_language = not language or primary(p.language) == primary(language)
         # No region given: the usual accent; no language at all counts as English, like the
         # script model's default.
         wanted = language if language and "-" in language else None
-        wanted = wanted or DEFAULT_REGION.get(_primary(language or "en"))
-        exact = bool(wanted) and _same_tag(p.language, wanted)
+        wanted = wanted or usual_region(primary(language or "en"))
+        exact = bool(wanted) and same_tag(p.language, wanted)
         # Offline by default: an offline voice of the right language beats an online one
         # with the exact accent (the accent mismatch is reported as a warning).
         return (
@@ -222,17 +215,9 @@ def _with_voice_language(preset: VoicePreset) -> VoicePreset:
         spoken = get_engine(preset.engine).voice_language(preset)
     except EngineError:
         return preset  # a missing engine or voice is reported when synthesis starts
-    if spoken and not _same_tag(spoken, preset.language):
+    if spoken and not same_tag(spoken, preset.language):
         return replace(preset, language=spoken)
     return preset
-
-
-def _is_piper_voice(name: str) -> bool:
-    from .paths import voices_dirs
-
-    if name.endswith(".onnx"):
-        return True
-    return any((folder / f"{name}.onnx").is_file() for folder in voices_dirs())
 
 
 def resolve_preset(
@@ -256,7 +241,7 @@ def resolve_preset(
             preset = load_preset_file(Path(name))
         elif name in presets:
             preset = presets[name]
-        elif _is_piper_voice(name):
+        elif is_piper_voice(name):
             # `--voice x.onnx` or the name of a model in a voices folder: Piper with that model.
             preset = VoicePreset(
                 name=Path(name).name.removesuffix(".onnx"),
@@ -280,7 +265,7 @@ def resolve_preset(
     if engine and engine != preset.engine:
         # Another engine cannot use this preset's voice or accent host.
         preset = replace(
-            preset, name=f"{preset.name}+{engine}", engine=engine, voice=None, tld=None
+            preset, name=f"{preset.name}+{engine}", engine=engine, voice=None, options=()
         )
     if voice:
         preset = replace(preset, voice=voice)

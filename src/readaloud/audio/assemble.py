@@ -97,7 +97,7 @@ def _chapter_url(script: SpeechScript, index: int) -> str | None:
     if url:
         return url
     anchor = getattr(chapter, "anchor", None)
-    base = script.metadata.get("url")
+    base = script.metadata.url
     if anchor and base:
         return f"{base.split('#')[0]}#{anchor}"
     return None

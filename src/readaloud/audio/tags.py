@@ -26,9 +26,9 @@ from mutagen.id3 import (
     CTOCFlags,
 )
 
-from .. import __version__
+from .._version import __version__
 from ..errors import AudioError, InputError
-from .langcodes import iso639_2
+from ..langtags import iso639_2
 from .timeline import ChapterMark
 
 logger = logging.getLogger(__name__)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import signal
 import sys
 
 import click
 
-from .. import __version__
+from .._version import __version__
+from ..fsutil import terminate_like_ctrl_c
 from .common import CONTEXT
 from .convert_cmd import convert
 from .feed_cmd import feed
@@ -28,20 +27,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     SOURCE is a file (.html, .md, .txt, .ssml), an http(s) URL, or - for stdin.
     """
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
-    _terminate_like_ctrl_c()
+    terminate_like_ctrl_c()
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     ctx.obj = {"debug": debug, "quiet": quiet}
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
-def _terminate_like_ctrl_c() -> None:
-    """SIGTERM (kill, CI timeouts) cleans up temp files exactly as Ctrl-C does."""
-    # ValueError: not the main thread (e.g. embedded in another program)
-    with contextlib.suppress(ValueError):
-        signal.signal(signal.SIGTERM, _raise_interrupt)
 
 
 for _command in (script, voices, chapters, convert, feed):

@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from ..errors import ReadaloudError
-from ..pipeline import DEFAULT_MAX_BYTES, ScriptOptions, VoiceOptions
-from ..script.reading import ReadingSettings
+from ..options import DEFAULT_MAX_BYTES, ReadingSettings, ScriptOptions, VoiceOptions
 
 logger = logging.getLogger("readaloud")
 
@@ -47,6 +46,17 @@ def handle_errors(func):
     return wrapper
 
 
+class EngineOption(click.Option):
+    """`--engine`, whose help lists the engines the registry holds (plugins included)."""
+
+    def get_help_record(self, ctx: click.Context):
+        from ..engines.registry import engine_names
+
+        names = ", ".join(f"{n} (default)" if n == "piper" else n for n in engine_names())
+        self.help = f"Speech engine: {names}."
+        return super().get_help_record(ctx)
+
+
 def script_options(func):
     """Options that shape the speech script (shared by `script` and `convert`)."""
     options = [
@@ -56,7 +66,7 @@ def script_options(func):
             metavar="NAME|PATH",
             help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
         ),
-        click.option("--engine", type=str, help="Speech engine: piper (default), gtts, espeak-ng."),
+        click.option("--engine", type=str, cls=EngineOption, help="Speech engine."),
         click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
         click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
         click.option(
@@ -122,7 +132,8 @@ def script_options(func):
     return func
 
 
-def script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
+def script_settings(kw: dict) -> ScriptOptions:
+    """The ScriptOptions of the script options (popped from the command's keyword arguments)."""
     reading = ReadingSettings(
         intro=not kw.pop("no_intro"),
         read_date=not kw.pop("no_date"),
@@ -131,13 +142,13 @@ def script_settings(kw: dict) -> tuple[ScriptOptions, VoiceOptions]:
         code=kw.pop("code"),
         quotes=kw.pop("quotes"),
     )
-    script = ScriptOptions(
-        max_bytes=kw.pop("max_size") * 1_000_000,
-        boilerplate=list(kw.pop("boilerplate")),
-        lexicons=list(kw.pop("lexicons")),
-        reading=reading,
-        urls=kw.pop("urls"),
-        language=kw.pop("language"),
-    )
     voice = VoiceOptions(preset=kw.pop("preset"), engine=kw.pop("engine"), rate=kw.pop("rate"))
-    return script, voice
+    return ScriptOptions(
+        voice=voice,
+        reading=reading,
+        language=kw.pop("language"),
+        urls=kw.pop("urls"),
+        max_bytes=kw.pop("max_size") * 1_000_000,
+        boilerplate=tuple(kw.pop("boilerplate")),
+        lexicons=tuple(kw.pop("lexicons")),
+    )

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
-import os
 import re
 import sys
 from pathlib import Path
 
 import click
 
-from ..errors import ReadaloudError
-from ..sources.expand import expand_sources
 from .common import CONTEXT, handle_errors, script_options, script_settings
 from .feed_cmd import feed_settings
 
@@ -111,103 +107,80 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
     article and settings did not change is skipped as up to date.
     """
-    from ..pipeline import SynthOptions
-    from ..publish.episode import EpisodeOptions
+    from .. import api
 
-    quiet = ctx.find_root().params.get("quiet", False)
-    script_opts, voice = script_settings(kw)
-    all_sources = expand_sources(sources, from_list, from_feed)
-    refresh_feed, base_url = kw.pop("refresh_feed"), kw.pop("base_url")
-    force, jobs = kw.pop("force"), kw.pop("jobs")
-    episode_kw = dict(
-        format=kw.pop("audio_format"),
-        bitrate=kw.pop("bitrate"),
-        sample_rate=kw.pop("sample_rate"),
-        stereo=kw.pop("stereo"),
-        normalize=not kw.pop("no_normalize"),
-        loudness=kw.pop("loudness"),
-        cover=kw.pop("cover"),
-        album=kw.pop("album"),
-        intro=kw.pop("intro"),
-        intro_title=kw.pop("intro_title"),
-        outro=kw.pop("outro"),
-        outro_title=kw.pop("outro_title"),
+    root = ctx.find_root().params
+    quiet, debug = root.get("quiet", False), root.get("debug", False)
+    script = script_settings(kw)
+    found = api.expand_sources(sources, from_list, from_feed)
+    batch = len(found) > 1
+    options = api.ConvertOptions(
+        script=script,
+        audio=api.AudioSettings(
+            format=kw.pop("audio_format"),
+            bitrate=kw.pop("bitrate"),
+            sample_rate=kw.pop("sample_rate"),
+            stereo=kw.pop("stereo"),
+            normalize=not kw.pop("no_normalize"),
+            loudness=kw.pop("loudness"),
+            intro=kw.pop("intro"),
+            intro_title=kw.pop("intro_title"),
+            outro=kw.pop("outro"),
+            outro_title=kw.pop("outro_title"),
+        ),
+        publish=api.PublishOptions(cover=kw.pop("cover"), album=kw.pop("album")),
+        synth=api.SynthOptions(
+            cache_dir=kw.pop("cache_dir"),
+            use_cache=not kw.pop("no_cache"),
+            jobs=kw.pop("jobs"),
+            progress=not quiet and not batch,
+        ),
+        force=kw.pop("force"),
     )
-    _check_ffmpeg(episode_kw["format"])
-    batch = len(all_sources) > 1
-    article_jobs = min(jobs or max(1, (os.cpu_count() or 1) // 2), len(all_sources)) if batch else 1
-    synth = SynthOptions(
-        cache_dir=kw.pop("cache_dir"),
-        use_cache=not kw.pop("no_cache"),
-        jobs=1 if article_jobs > 1 else jobs,
-        progress=not quiet and not batch,
+    outcomes = api.convert(
+        found, output_dir, options, on_outcome=lambda o: _report(o, quiet, batch, debug)
     )
-
-    def convert_source(source: str):
-        from ..pipeline import convert_one
-
-        options = EpisodeOptions(**episode_kw)
-        return convert_one(source, output_dir, script_opts, voice, options, synth, force=force)
-
-    def run(source: str):
-        """One source of a batch: a failure is reported and the batch goes on."""
-        from ..pipeline import Outcome
-
-        try:
-            return convert_source(source)
-        except ReadaloudError as exc:
-            return Outcome(source, "failed", detail=str(exc))
-
-    outcomes = []
-    if article_jobs > 1:
-        with concurrent.futures.ThreadPoolExecutor(article_jobs) as pool:
-            for outcome in pool.map(run, all_sources):
-                _report(outcome, quiet)
-                outcomes.append(outcome)
-    else:
-        for source in all_sources:
-            # a single source fails as itself (its own error class and exit code)
-            outcome = run(source) if batch else convert_source(source)
-            _report(outcome, quiet)
-            outcomes.append(outcome)
-
     if batch and not quiet:
-        counts = {
-            s: sum(o.status == s for o in outcomes) for s in ("converted", "up to date", "failed")
-        }
-        click.echo(
-            f"{counts['converted']} converted, {counts['up to date']} up to date, {counts['failed']} failed",
-            err=True,
-        )
-        for outcome in outcomes:
-            if outcome.status == "failed":
-                click.echo(f"  failed: {outcome.source}: {outcome.detail}", err=True)
-    if refresh_feed:
+        _summary(outcomes)
+    if kw.pop("refresh_feed"):
         from ..publish.feed import write_feed
 
-        path = write_feed(output_dir, feed_settings({"base_url": base_url}))
+        path = write_feed(output_dir, feed_settings({"base_url": kw.pop("base_url")}))
         if not quiet:
             click.echo(f"feed: {path}", err=True)
-    if any(o.status == "failed" for o in outcomes):
-        sys.exit(1)
+    code = api.exit_code(outcomes)
+    if code:
+        sys.exit(code)
 
 
-def _check_ffmpeg(audio_format: str) -> None:
-    """Fail before any synthesis when the ffmpeg in use cannot encode `audio_format`."""
-    from ..audio.encode import FORMATS
-    from ..ffmpeg import ffmpeg
+def _summary(outcomes) -> None:
+    from ..api import Status, counts
 
-    ffmpeg().require_encoder(FORMATS[audio_format][0])
+    n = counts(outcomes)
+    click.echo(
+        f"{n[Status.CONVERTED]} converted, {n[Status.UP_TO_DATE]} up to date, "
+        f"{n[Status.FAILED]} failed",
+        err=True,
+    )
+    for outcome in outcomes:
+        if outcome.status is Status.FAILED:
+            click.echo(f"  failed: {outcome.source}: {outcome.detail}", err=True)
 
 
-def _report(outcome, quiet: bool) -> None:
-    if outcome.status == "failed":
-        click.echo(f"Error: {outcome.source}: {outcome.detail}", err=True)
+def _report(outcome, quiet: bool, batch: bool, debug: bool) -> None:
+    from ..api import Status
+
+    if outcome.status is Status.FAILED:
+        if not batch and debug and outcome.error is not None:
+            raise outcome.error
+        # one source fails as itself; in a batch, the line names the source
+        prefix = f"{outcome.source}: " if batch else ""
+        click.echo(f"Error: {prefix}{outcome.detail}", err=True)
         return
     if quiet:
         return
     name = outcome.manifest.with_suffix("") if outcome.manifest else outcome.source
-    if outcome.status == "up to date":
+    if outcome.status is Status.UP_TO_DATE:
         click.echo(f"up to date: {name}", err=True)
     else:
         click.echo(

@@ -38,13 +38,25 @@ def feed_settings(flags: dict):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Feed file (default DIR/feed.xml).",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Check the existing feed instead of writing it: one line per problem, exit 1 if any.",
+)
 @handle_errors
-def feed(directory: Path, output: Path | None, **flags) -> None:
+def feed(directory: Path, output: Path | None, check: bool, **flags) -> None:
     """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
 
-    Channel defaults can live in DIR/readaloud-feed.toml (same names as the options).
+    Channel defaults can live in DIR/readaloud-feed.toml (same names as the options). With
+    --check, the feed already written (DIR/feed.xml or --output) is checked against Apple's
+    required tags and the files in DIR.
     """
-    from ..publish.feed import write_feed
+    from ..publish.feed import require_good_feed, write_feed
 
+    if check:
+        path = output or directory / "feed.xml"
+        require_good_feed(path, directory, report=click.echo)
+        click.echo(f"{path}: no problems found", err=True)
+        return
     path = write_feed(directory, feed_settings(flags), output)
     click.echo(str(path), err=True)

@@ -33,11 +33,10 @@ from .common import CONTEXT, handle_errors, logger, script_options, script_setti
 @handle_errors
 def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, **kw) -> None:
     """Print the speech script of SOURCE (what will be spoken, chapter by chapter)."""
+    from ..api import load_source
     from ..fsutil import write_text_atomic
-    from ..pipeline import make_script
 
-    script_opts, voice = script_settings(kw)
-    loaded = make_script(source, script_opts, voice)
+    loaded = load_source(source, script_settings(kw))
     for warning in loaded.warnings:
         logger.warning("%s", warning)
     if fmt == "markdown":

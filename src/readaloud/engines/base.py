@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
@@ -33,6 +33,11 @@ class Capabilities:
     """External programs the engine runs (looked up on PATH)."""
 
 
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of an engine that has none of its own."""
+
+
 class Engine(abc.ABC):
     """A speech engine: plain text (or SSML) in, mono 16-bit PCM out.
 
@@ -47,6 +52,13 @@ class Engine(abc.ABC):
     """True when `synthesize` may run on several threads at once and that pays."""
     worker_memory_mb: int = 0
     """Memory one more parallel worker needs (a model session); bounds the default job count."""
+    Options: type = NoOptions
+    """The engine's own preset options: a frozen dataclass whose fields are the keys allowed in
+    the preset's `[<engine name>]` table (checked when the preset is read)."""
+
+    def options(self, preset: VoicePreset):
+        """The preset's options for this engine, as an `Options` instance."""
+        return self.Options(**dict(preset.options))
 
     @abc.abstractmethod
     def version(self) -> str:
@@ -70,7 +82,7 @@ class Engine(abc.ABC):
 
     def settings(self, preset: VoicePreset) -> dict[str, object]:
         """The preset settings that change this engine's audio (part of the cache key)."""
-        return {"language": preset.language, "rate": preset.rate}
+        return {"language": preset.language, "rate": preset.rate, **asdict(self.options(preset))}
 
     def voice_language(self, preset: VoicePreset) -> str | None:
         """The BCP 47 language the preset's voice speaks when the voice fixes it (a Piper model),

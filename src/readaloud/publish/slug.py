@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
 
 from ..errors import ReadaloudError
+from .manifest import read_manifest
 
 MAX_SLUG = 80
 FALLBACK = "episode"
@@ -50,13 +50,10 @@ def slugify(title: str, max_length: int = MAX_SLUG) -> str:
 
 def manifest_identities(path: Path) -> set[str]:
     """What an existing manifest names its article by: guid and source (empty if unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    manifest = read_manifest(path)
+    if manifest is None:
         return set()
-    if not isinstance(data, dict):
-        return set()
-    return {data[key] for key in ("guid", "source") if isinstance(data.get(key), str) and data[key]}
+    return {value for value in (manifest.guid, manifest.source) if isinstance(value, str) and value}
 
 
 def choose_slug(title: str, out_dir: Path, identity: str) -> str:

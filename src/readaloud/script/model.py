@@ -103,6 +103,34 @@ class Chapter:
         return cls(data.get("title", ""), [Segment.from_dict(s) for s in data.get("segments", [])])
 
 
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What a script carries about its article for the later stages (tags, manifest, feed)."""
+
+    date: str | None = None
+    """As the article gives it (ISO when known)."""
+    description: str | None = None
+    image: str | None = None
+    """The article's image: a URL, or an absolute path for a local article."""
+    site_name: str | None = None
+    url: str | None = None
+    """The article's canonical URL."""
+    source: str | None = None
+    """Where the article was read from (a path, a URL or "-")."""
+
+    KEYS = ("date", "description", "image", "site_name", "url", "source")
+
+    def to_dict(self) -> dict[str, str]:
+        """The non-empty fields (the script's JSON layout)."""
+        return {key: value for key in self.KEYS if (value := getattr(self, key))}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> ArticleMeta:
+        """Known keys with string values; anything else is ignored."""
+        data = data or {}
+        return cls(**{k: v for k in cls.KEYS if isinstance(v := data.get(k), str) and v})
+
+
 @dataclass
 class SpeechScript:
     """What will be spoken, chapter by chapter, plus the metadata later stages need."""
@@ -111,8 +139,8 @@ class SpeechScript:
     author: str | None = None
     language: str = "en"
     chapters: list[Chapter] = field(default_factory=list)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    """Article metadata carried to tags and feeds: date, description, image, site_name, url, source."""
+    metadata: ArticleMeta = field(default_factory=ArticleMeta)
+    """Article metadata carried to tags and feeds."""
 
     def segments(self):
         """Every segment in order, with its chapter index."""
@@ -126,7 +154,7 @@ class SpeechScript:
             "author": self.author,
             "language": self.language,
             "chapters": [c.to_dict() for c in self.chapters],
-            "metadata": self.metadata,
+            "metadata": self.metadata.to_dict(),
         }
 
     @classmethod
@@ -136,7 +164,7 @@ class SpeechScript:
             author=data.get("author"),
             language=data.get("language") or "en",
             chapters=[Chapter.from_dict(c) for c in data.get("chapters", [])],
-            metadata=data.get("metadata") or {},
+            metadata=ArticleMeta.from_dict(data.get("metadata")),
         )
 
     def to_json(self) -> str:

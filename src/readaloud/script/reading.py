@@ -7,12 +7,9 @@ sentences and runs the normalizer/lexicon so every segment holds exactly what is
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-
-from num2words import num2words
 
 from ..document import (
     FAQ,
@@ -27,7 +24,8 @@ from ..document import (
     Quote,
     Table,
 )
-from .model import Chapter, Segment, SpeechScript
+from .model import ArticleMeta, Chapter, Segment, SpeechScript
+from .phrases import phrases_for
 from .sentences import cut_long, split_sentences
 
 
@@ -101,32 +99,13 @@ def _sentence(text: str) -> str:
     return text
 
 
-def _join_words(words: list[str]) -> str:
-    """Leader, Country and Key Focus."""
-    words = [w for w in words if w]
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{num2words(n)} {noun}{'' if n == 1 else 's'}"
-
-
-def _format_date(value: str) -> str | None:
-    try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 class Reader:
     """Turns blocks into utterances according to `settings`."""
 
-    def __init__(self, settings: ReadingSettings):
+    def __init__(self, settings: ReadingSettings, language: str = "en"):
         self.settings = settings
         self.pauses = settings.pauses
+        self.phrases = phrases_for(language)
         self.handlers: dict[type, Callable[[Block], Iterator[Utterance]]] = {
             Heading: self.heading,
             Paragraph: self.paragraph,
@@ -142,18 +121,21 @@ class Reader:
     def read(self, block: Block) -> Iterator[Utterance]:
         yield from self.handlers[type(block)](block)
 
+    def _say(self, key: str, count: int | None = None, **values: str) -> str:
+        return self.phrases.say(key, count, **values)
+
     def intro(self, article: Article) -> Iterator[Utterance]:
         p = self.pauses
         if article.title:
             yield Utterance(_sentence(article.title), "title", p.title_after, False, "title")
         if self.settings.read_author and article.author:
-            yield Utterance(
-                _sentence(f"By {article.author}"), "byline", p.sentence, False, "author"
-            )
+            byline = _sentence(self._say("by", author=article.author))
+            yield Utterance(byline, "byline", p.sentence, False, "author")
         if self.settings.read_date and article.date:
-            spoken = _format_date(article.date)
+            spoken = self.phrases.date(article.date)
             if spoken:
-                yield Utterance(f"Published {spoken}.", "byline", p.sentence, False, "date")
+                text = self._say("published", date=spoken)
+                yield Utterance(text, "byline", p.sentence, False, "date")
 
     def heading(self, block: Heading) -> Iterator[Utterance]:
         if _clean(block.text):
@@ -171,12 +153,11 @@ class Reader:
             return
         p = self.pauses
         if len(items) > 1:
-            yield Utterance(
-                f"A list of {_count(len(items), 'item')}.", "list", p.label, False, "intro"
-            )
+            text = self._say("list", items=self._say("items", len(items)))
+            yield Utterance(text, "list", p.label, False, "intro")
         for k, item in enumerate(items):
             if block.ordered:
-                item = f"{num2words(k + block.start, to='ordinal').capitalize()}: {item}"
+                item = f"{self.phrases.ordinal(k + block.start)}: {item}"
             yield Utterance(_sentence(item), "list", p.list_item, part=f"item:{k}")
         yield from self._end_block()
 
@@ -198,11 +179,13 @@ class Reader:
             return
         if any(header):
             header = header + [""] * (width - len(header))
-            names = [h or f"Column {num2words(i + 1)}" for i, h in enumerate(header)]
-            intro = f"A table with {_count(width, 'column')}: {_join_words(names)}."
+            names = [h or self._say("column_name", i + 1) for i, h in enumerate(header)]
+            columns, joined = self._say("columns", width), self.phrases.join(names)
+            intro = self._say("table_columns", columns=columns, names=joined)
         else:
             names = []
-            intro = f"A table with {_count(len(rows), 'row')} and {_count(width, 'column')}."
+            size = {"rows": self._say("rows", len(rows)), "columns": self._say("columns", width)}
+            intro = self._say("table_size", **size)
         if block.caption:
             intro = f"{_sentence(block.caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, False, "intro")
@@ -215,14 +198,14 @@ class Reader:
         """Say how many rows were left out of a large table, then pause."""
         rest = rows - self.settings.table_row_limit
         if rest > 0:
-            text = f"The table has {_count(rest, 'more row')}, not read here."
+            text = self._say("table_more", rest)
             yield Utterance(text, "table", self.pauses.table_row, False, "more")
         yield from self._end_block()
 
     def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
         """A two-column fact box (an infobox): "Founded: 1998." per row."""
         p = self.pauses
-        intro = f"A table about {name.rstrip('.')}, with {_count(len(rows), 'row')}."
+        intro = self._say("table_about", name=name.rstrip("."), rows=self._say("rows", len(rows)))
         if caption:
             intro = f"{_sentence(caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, False, "intro")
@@ -236,11 +219,10 @@ class Reader:
             yield Utterance(text, "table", p.table_row, False, f"row:{number}")
         yield from self._table_end(len(rows))
 
-    @staticmethod
-    def _row(row: list[str], names: list[str], number: int) -> str:
+    def _row(self, row: list[str], names: list[str], number: int) -> str:
         if not names:
-            cells = [c for c in row if c]
-            return f"Row {num2words(number)}: " + "; ".join(c.rstrip(".") for c in cells) + "."
+            cells = "; ".join(c.rstrip(".") for c in row if c)
+            return f"{self._say('row_name', number)}: {cells}."
         parts = []
         for index, cell in enumerate(row):
             if not cell:
@@ -259,11 +241,11 @@ class Reader:
         for k, item in enumerate(block.items):
             question, answer = _clean(item.question), _clean(item.answer)
             if question:
-                yield Utterance(
-                    f"Question: {question}", "question", p.question, False, f"question:{k}"
-                )
+                text = f"{self._say('question')}: {question}"
+                yield Utterance(text, "question", p.question, False, f"question:{k}")
             if answer:
-                yield Utterance(f"Answer: {answer}", "answer", p.faq_item, part=f"answer:{k}")
+                text = f"{self._say('answer')}: {answer}"
+                yield Utterance(text, "answer", p.faq_item, part=f"answer:{k}")
 
     def quote(self, block: Quote) -> Iterator[Utterance]:
         text = _clean(block.text)
@@ -272,11 +254,11 @@ class Reader:
         if self.settings.quotes == "plain":
             yield Utterance(text, "quote", self.pauses.paragraph, part="text")
             return
-        yield Utterance("Quote.", "quote", self.pauses.label, False, "open")
+        yield Utterance(self._say("quote"), "quote", self.pauses.label, False, "open")
         yield Utterance(text, "quote", self.pauses.label, part="text")
-        end = "End quote."
+        end = self._say("end_quote")
         if block.attribution:
-            end = f"End quote, {block.attribution.rstrip('.')}."
+            end = self._say("end_quote_by", who=block.attribution.rstrip("."))
         yield Utterance(end, "quote", self.pauses.paragraph, False, "close")
 
     def callout(self, block: Callout) -> Iterator[Utterance]:
@@ -297,10 +279,11 @@ class Reader:
                 yield Utterance(line, "code", self.pauses.sentence, False, f"line:{k}")
             yield from self._end_block()
             return
-        lang = f" in {block.language}" if block.language else ""
-        yield Utterance(
-            f"A code sample{lang} is skipped.", "code", self.pauses.paragraph, False, "intro"
-        )
+        if block.language:
+            text = self._say("code_skipped_in", language=block.language)
+        else:
+            text = self._say("code_skipped")
+        yield Utterance(text, "code", self.pauses.paragraph, False, "intro")
 
     def figure(self, block: Figure) -> Iterator[Utterance]:
         if self.settings.images == "skip":
@@ -312,9 +295,8 @@ class Reader:
             else (f"{_sentence(alt)} {caption}" if alt else caption)
         )
         if text:
-            yield Utterance(
-                f"Image: {_sentence(text)}", "caption", self.pauses.paragraph, False, "image"
-            )
+            text = f"{self._say('image')}: {_sentence(text)}"
+            yield Utterance(text, "caption", self.pauses.paragraph, False, "image")
 
     def _end_block(self) -> Iterator[Utterance]:
         # A zero-length marker that lengthens the pause after a list or table.
@@ -350,8 +332,8 @@ def build_script(
     from .normalize import normalize
 
     settings = settings or ReadingSettings()
-    reader = Reader(settings)
     language = article.language or "en"
+    reader = Reader(settings, language)
     level = chapter_level(article)
 
     title = _clean(article.title)
@@ -379,18 +361,16 @@ def build_script(
         title=title,
         author=_clean(article.author) if article.author else None,
         language=language,
-        metadata={
-            key: value
-            for key, value in {
+        metadata=ArticleMeta.from_dict(
+            {
                 "date": article.date,
                 "description": article.description,
                 "image": article.image,
                 "site_name": article.site_name,
                 "url": article.url,
                 "source": article.source,
-            }.items()
-            if value
-        },
+            }
+        ),
     )
     for title, utterances in chapters:
         chapter = Chapter(title=title)

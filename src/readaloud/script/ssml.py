@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..errors import InputError
-from .model import Chapter, Segment, Span, SpeechScript
+from .model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 
 SSML_NS = "http://www.w3.org/2001/10/synthesis"
 RA_NS = "urn:readaloud:script:1"
@@ -27,7 +27,6 @@ _STRENGTH_MS = {
     "strong": 700,
     "x-strong": 1200,
 }
-_META_KEYS = ("date", "description", "image", "site_name", "url", "source")
 
 ET.register_namespace("", SSML_NS)
 ET.register_namespace("ra", RA_NS)
@@ -54,10 +53,7 @@ def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
     attrs = {"title": script.title or ""}
     if script.author:
         attrs["author"] = script.author
-    for key in _META_KEYS:
-        value = script.metadata.get(key)
-        if isinstance(value, str) and value:
-            attrs[key] = value
+    attrs.update(script.metadata.to_dict())
     info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
     for index, chapter in enumerate(script.chapters, 1):
         ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
@@ -252,12 +248,12 @@ def parse_ssml(text: str) -> SpeechScript:
         )
     info = root.find(f"{_q('metadata')}/{_q('script', RA_NS)}")
     titles: dict[str, str] = {}
-    metadata: dict[str, str] = {}
+    metadata = ArticleMeta()
     title, author = "", None
     if info is not None:
         title = info.get("title", "")
         author = info.get("author")
-        metadata = {k: info.get(k) for k in _META_KEYS if info.get(k)}
+        metadata = ArticleMeta.from_dict(dict(info.attrib))
         for chapter in info.findall(_q("chapter", RA_NS)):
             titles[chapter.get("mark", "")] = chapter.get("title", "")
     collector = _Collector(titles)

@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 
-from readaloud import __version__
+from readaloud._version import __version__
 from readaloud.errors import InputError, NetworkError
 
 logger = logging.getLogger(__name__)

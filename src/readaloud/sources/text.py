@@ -16,6 +16,7 @@ from readaloud.document import Block, Heading, ListBlock, Paragraph
 from readaloud.sources import structure_words
 from readaloud.sources.boilerplate import BoilerplateRules
 from readaloud.sources.clean import normalize_characters
+from readaloud.sources.structure import key
 from readaloud.sources.text_tables import (
     DocumentPhrases,
     delimited_table,
@@ -47,11 +48,6 @@ class ParsedText:
 
     blocks: list[Block] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
-
-
-def _key(text: str) -> str:
-    """A comparison key: case, punctuation and spacing ignored."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def is_heading_line(line: str) -> bool:
@@ -223,12 +219,12 @@ def parse_text(text: str, rules: BoilerplateRules) -> ParsedText:
         ):
             meta["title"] = first
             groups[0] = groups[0][1:]
-    title_key = _key(meta.get("title", ""))
+    title_key = key(meta.get("title", ""))
     kept: list[list[str]] = []
     for index, group in enumerate(groups):
         remaining: list[str] = []
         for line in group:
-            if title_key and _key(line) == title_key:
+            if title_key and key(line) == title_key:
                 continue  # the title repeated (scrapers often catch it twice)
             if index < 5:
                 # One line may give both: "Posted on 12 January 2023 by Tom Harris".

@@ -19,19 +19,16 @@ from ..engines.base import Engine
 from ..engines.registry import get_engine
 from ..errors import EngineError
 from ..paths import audio_cache_dir, memory_budget_mb
-from ..pcm import PCM, Clip
+from ..pcm import Clip
 from ..script.model import SpeechScript
-from ..script.ssml import segment_ssml
 from ..voices import VoicePreset
-from .cache import ClipStore, clip_key
+from .cache import ClipStore
+from .packets import synthesize_checked, utterances
 from .progress import Progress
 
 logger = logging.getLogger(__name__)
 
 MAX_DEFAULT_JOBS = 4
-# An utterance with more than this many letters must last at least MIN_CLIP_MS.
-MIN_LETTERS_FOR_CHECK = 3
-MIN_CLIP_MS = 50.0
 
 
 def default_cache_dir() -> Path:
@@ -57,11 +54,6 @@ def default_jobs(engine: Engine) -> int:
         budget = memory_budget_mb()
         jobs = min(jobs, (budget - BASE_MEMORY_MB) // engine.worker_memory_mb)
     return max(1, jobs)
-
-
-def speakable(text: str) -> bool:
-    """True when the text holds something to say (a letter or a digit)."""
-    return any(ch.isalnum() for ch in text)
 
 
 @dataclass
@@ -101,35 +93,6 @@ class SynthResult:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _plausible(text: str, pcm: PCM) -> bool:
-    letters = sum(ch.isalpha() for ch in text)
-    if pcm.samples == 0:
-        return False
-    return not (letters > MIN_LETTERS_FOR_CHECK and pcm.duration_ms < MIN_CLIP_MS)
-
-
-def synthesize_checked(
-    engine: Engine, text: str, preset: VoicePreset, ssml: str | None = None
-) -> PCM:
-    """Synthesize one utterance (as SSML when given); retry once on empty or implausibly
-    short audio, then fail."""
-    for attempt in (1, 2):
-        pcm = engine.synthesize_ssml(ssml, preset) if ssml else engine.synthesize(text, preset)
-        if _plausible(text, pcm):
-            return pcm
-        logger.warning(
-            "%s returned %.0f ms of audio for %r (attempt %d)",
-            engine.name,
-            pcm.duration_ms,
-            text[:60],
-            attempt,
-        )
-    raise EngineError(
-        f"The {engine.name} engine returned no usable audio for {text[:60]!r} "
-        f"({pcm.duration_ms:.0f} ms). Try another voice or check the text."
-    )
 
 
 def synthesize_script(
@@ -175,21 +138,9 @@ def _run(
     progress: bool,
 ) -> None:
     result.voice_id = engine.voice_id(preset)
-    version, settings = engine.version(), engine.settings(preset)
     # SSML-capable engines get each utterance as SSML, so <sub>/<say-as> reach them.
-    ssml: dict[int, str] = {}
-    keys: dict[int, str] = {}
-    for index, segment in enumerate(segments):
-        if speakable(segment.text):
-            if engine.capabilities.accepts_ssml:
-                ssml[index] = segment_ssml(segment, preset.language)
-            keys[index] = clip_key(
-                engine=engine.name,
-                engine_version=version,
-                voice_id=result.voice_id,
-                settings=settings,
-                text=ssml.get(index, segment.text),
-            )
+    spoken = utterances(engine, preset, segments)
+    keys = {index: utterance.key for index, utterance in spoken.items()}
 
     # First look-up: what the cache already holds. Repeated texts are synthesized once.
     todo: dict[str, list[int]] = {}
@@ -221,8 +172,8 @@ def _run(
     lock = threading.Lock()
 
     def make(key: str, indices: list[int]) -> None:
-        text = segments[indices[0]].text
-        clip = store.put(key, synthesize_checked(engine, text, preset, ssml.get(indices[0])))
+        utterance = spoken[indices[0]]
+        clip = store.put(key, synthesize_checked(engine, utterance.text, preset, utterance.ssml))
         with lock:
             _record(result, clip, indices)
         bar.advance(clip.duration_ms / 1000.0 * len(indices), len(indices))

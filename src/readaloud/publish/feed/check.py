@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ...errors import InputError
 from .config import MAX_DESCRIPTION_BYTES
 from .write import ATOM, ITUNES, PODCAST
 
@@ -163,3 +164,15 @@ def check_feed(feed_path: Path, folder: Path) -> list[str]:
                 )
             previous = moment
     return problems
+
+
+def require_good_feed(feed_path: Path, folder: Path, report=print) -> None:
+    """Report each problem of the feed (one line each) and raise InputError when there is any."""
+    if not Path(feed_path).is_file():
+        raise InputError(f"{feed_path} does not exist. Write it first: readaloud feed {folder}")
+    problems = check_feed(feed_path, folder)
+    for problem in problems:
+        report(problem)
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise InputError(f"{feed_path}: {count} found.")

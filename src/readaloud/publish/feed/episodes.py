@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
+from ..manifest import MANIFEST_VERSION, Manifest, manifests_in
 
 logger = logging.getLogger(__name__)
-
-MANIFEST_VERSION = 1
 
 # Enclosure MIME types by audio file suffix (Apple wants audio/x-m4a for M4A and M4B).
 AUDIO_TYPES: dict[str, str] = {
@@ -91,13 +89,7 @@ def parse_date(value: object) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def is_manifest(data: object) -> bool:
-    """Manifests are told from other JSON in the folder (chapters, config) by these two keys."""
-    return isinstance(data, dict) and "manifest_version" in data and "files" in data
-
-
-def _text(data: dict, key: str) -> str | None:
-    value = data.get(key)
+def _text(value: object) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
@@ -110,60 +102,56 @@ def _is_url(value: str) -> bool:
 
 def _sidecar(folder: Path, files: dict, key: str, default_type: str, manifest: Path):
     entry = files.get(key)
-    if not isinstance(entry, dict) or not entry.get("name"):
+    if entry is None or not entry.name:
         return None
-    name = str(entry["name"])
+    name = entry.name
     if not (folder / name).is_file():
         # A feed must never point at a missing file: leave the tag out and say so.
         logger.warning(
             "%s: %s file %s is missing; leaving it out of the feed", manifest.name, key, name
         )
         return None
-    return Sidecar(name=name, type=str(entry.get("type") or default_type))
+    return Sidecar(name=name, type=entry.type or default_type)
 
 
-def load_episode(path: Path, data: dict | None = None) -> Episode | None:
-    """Read one manifest (`data` if already parsed); None, with a warning, if its audio is missing.
+def load_episode(manifest: Manifest) -> Episode | None:
+    """The feed's view of one manifest; None, with a warning, if its audio is missing.
 
     A missing audio file means the episode was removed (manifests are written after the audio),
     so the feed skips it rather than failing the whole feed or publishing a dead enclosure.
     """
+    path = manifest.path or Path("manifest.json")
     folder = path.parent
-    if data is None:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    version = data.get("manifest_version")
+    version = manifest.manifest_version
     if version != MANIFEST_VERSION:
         raise InputError(
             f"{path}: manifest_version {version!r} is not supported (expected {MANIFEST_VERSION}). "
             "Upgrade readaloud or re-convert the article."
         )
-    files = data.get("files") or {}
-    audio = files.get("audio") if isinstance(files, dict) else None
-    guid = _text(data, "guid")
-    title = _text(data, "title")
-    if not isinstance(audio, dict) or not audio.get("name") or not guid or not title:
+    files = manifest.files
+    audio = files.get("audio")
+    guid, title = _text(manifest.guid), _text(manifest.title)
+    if audio is None or not audio.name or not guid or not title:
         raise InputError(
             f"{path}: manifest lacks title, guid or files.audio.name. Re-convert the article."
         )
-    audio_name = str(audio["name"])
-    audio_path = folder / audio_name
+    audio_path = folder / audio.name
     if not audio_path.is_file():
-        logger.warning("%s: audio file %s is missing; episode left out", path.name, audio_name)
+        logger.warning("%s: audio file %s is missing; episode left out", path.name, audio.name)
         return None
     size = audio_path.stat().st_size
-    claimed = audio.get("bytes")
-    if claimed is not None and claimed != size:
+    if audio.bytes and audio.bytes != size:
         logger.warning(
             "%s: manifest says %s bytes but %s has %d; using the file's size",
             path.name,
-            claimed,
-            audio_name,
+            audio.bytes,
+            audio.name,
             size,
         )
-    audio_type = AUDIO_TYPES.get(audio_path.suffix.lower()) or str(audio.get("type") or "")
+    audio_type = AUDIO_TYPES.get(audio_path.suffix.lower()) or audio.type
     if not audio_type:
-        raise InputError(f"{path}: unknown audio type for {audio_name}. Use MP3 or M4A/M4B.")
-    image = _text(data, "image")
+        raise InputError(f"{path}: unknown audio type for {audio.name}. Use MP3 or M4A/M4B.")
+    image = _text(manifest.image)
     if image and _is_url(image):
         # A page's own image (often a wide social card) is not known to meet Apple's artwork
         # rules; only covers readaloud checked and published next to the audio are used.
@@ -172,25 +160,23 @@ def load_episode(path: Path, data: dict | None = None) -> Episode | None:
     if image and not (folder / image).is_file():
         logger.warning("%s: cover image %s is missing; episode image left out", path.name, image)
         image = None
-    chapters = [c for c in data.get("chapters") or [] if isinstance(c, dict)]
-    published = parse_date(data.get("date")) or parse_date(data.get("created"))
     return Episode(
         manifest=path,
-        slug=_text(data, "slug") or path.stem,
+        slug=_text(manifest.slug) or path.stem,
         guid=guid,
         title=title,
-        author=_text(data, "author"),
-        language=_text(data, "language"),
-        site_name=_text(data, "site_name"),
-        description=_text(data, "description"),
-        url=_text(data, "url"),
-        published=published,
-        audio_name=audio_name,
+        author=_text(manifest.author),
+        language=_text(manifest.language),
+        site_name=_text(manifest.site_name),
+        description=_text(manifest.description),
+        url=_text(manifest.url),
+        published=parse_date(manifest.date) or parse_date(manifest.created),
+        audio_name=audio.name,
         audio_bytes=size,
         audio_type=audio_type,
-        duration_ms=int(data.get("duration_ms") or 0),
-        chapter_titles=tuple(str(c.get("title") or "") for c in chapters),
-        chapter_starts_ms=tuple(int(c.get("start_ms") or 0) for c in chapters),
+        duration_ms=manifest.duration_ms,
+        chapter_titles=tuple(c.title for c in manifest.chapters),
+        chapter_starts_ms=tuple(c.start_ms for c in manifest.chapters),
         image=image,
         chapters=_sidecar(folder, files, "chapters", "application/json+chapters", path),
         vtt=_sidecar(folder, files, "vtt", "text/vtt", path),
@@ -208,15 +194,9 @@ def load_episodes(folder: Path) -> list[Episode]:
         raise InputError(f"{folder} is not a folder. Pass the folder that holds the episodes.")
     episodes: list[Episode] = []
     seen: dict[str, Path] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            logger.warning("Skipping %s: not readable JSON (%s)", path.name, exc)
-            continue
-        if not is_manifest(data):
-            continue
-        episode = load_episode(path, data)
+    for manifest in manifests_in(folder):
+        path = manifest.path
+        episode = load_episode(manifest)
         if episode is None:
             continue
         if episode.guid in seen:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ... import __version__
+from ..._version import __version__
 from ...fsutil import write_text_atomic
 from .categories import parse_category
 from .config import (

@@ -1,0 +1,98 @@
+"""The audio stage's one entry point: clips of a speech script -> a finished, tagged audio file.
+
+`render` stitches the clips and pauses (with the intro and outro), plans the loudness, encodes
+MP3 or M4B and writes the tags and chapters, and returns the file with its timeline.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..pcm import Clip
+from ..script.model import SpeechScript
+from . import encode as encoding
+from . import loudness as level  # `loudness` is also a setting's name below
+from .assemble import assemble
+from .tags import EpisodeTags, write_mp3_tags, write_mp4_tags
+from .timeline import Timeline
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    """How the episode sounds and is encoded (the `convert` options that concern audio)."""
+
+    format: str = "mp3"
+    """"mp3" or "m4b"."""
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    stereo: bool = False
+    normalize: bool = True
+    loudness: float | None = None
+    """Integrated loudness target in LUFS; None = -19 mono / -16 stereo."""
+    true_peak: float = level.DEFAULT_TRUE_PEAK
+    intro: Path | None = None
+    intro_title: str | None = None
+    outro: Path | None = None
+    outro_title: str | None = None
+
+    def encoding(self) -> encoding.EncodeSettings:
+        return encoding.EncodeSettings(
+            format=self.format,
+            bitrate=self.bitrate,
+            sample_rate=self.sample_rate,
+            channels=2 if self.stereo else 1,
+        )
+
+
+@dataclass(frozen=True)
+class RenderedAudio:
+    """The audio file written by `render` and where everything lies in it."""
+
+    path: Path
+    timeline: Timeline
+    mime_type: str
+
+
+def render(
+    script: SpeechScript,
+    clips: list[Clip | None],
+    out: Path,
+    settings: AudioSettings,
+    tags: EpisodeTags,
+    *,
+    pause_scale: float = 1.0,
+) -> RenderedAudio:
+    """Assemble into a temp WAV, plan the loudness, encode into `out`, tag it.
+
+    `clips` is aligned with the script's segments (None = the segment's pause only).
+    """
+    encode_settings = settings.encoding()
+    with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
+        wav = Path(tmp) / "episode.wav"
+        timeline = assemble(
+            script,
+            clips,
+            wav,
+            pause_scale=pause_scale,
+            intro=settings.intro,
+            outro=settings.outro,
+            intro_title=settings.intro_title,
+            outro_title=settings.outro_title,
+        )
+        plan = None
+        if settings.normalize:
+            plan = level.plan(
+                wav,
+                target_lufs=level.target_for(encode_settings.channels, settings.loudness),
+                true_peak=settings.true_peak,
+                channels=encode_settings.channels,
+                encoder_gain_db=encoding.encoder_gain_db(encode_settings),
+            )
+        encoding.encode(wav, out, encode_settings, plan=plan, chapters=timeline.chapters)
+    if encode_settings.format == "mp3":
+        write_mp3_tags(out, tags, timeline.chapters)
+    else:
+        write_mp4_tags(out, tags)
+    return RenderedAudio(out, timeline, encode_settings.mime_type)
