@@ -30,7 +30,8 @@ from pathlib import Path
 from readaloud.engines.piper_tts import PiperEngine
 from readaloud.engines.registry import register_engine
 from readaloud.script.model import Chapter, Segment, SpeechScript
-from readaloud.synth import speakable, synthesize_script
+from readaloud.synth import synthesize_script
+from readaloud.synth.packets import speakable
 from readaloud.voices import load_presets
 
 ROOT = Path(__file__).resolve().parent.parent

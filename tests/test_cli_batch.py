@@ -28,6 +28,8 @@ FEED_FLAGS = [
     "https://pod.example.com/ep/",
     "--title",
     "Read Aloud & Co",
+    "--author",
+    "Ed Reads",
     "--category",
     "News",
     "--image",
@@ -67,6 +69,7 @@ def test_folder_batch_then_feed_then_rerun_is_all_up_to_date(tmp_path, library):
     # channel defaults in DIR/readaloud-feed.toml: `convert --feed` needs no feed flags
     (out / "readaloud-feed.toml").write_text(
         'base_url = "https://pod.example.com/ep/"\ntitle = "Read Aloud & Co"\ncategory = "News"\n'
+        'author = "Ed Reads"\n'
         'image = "https://pod.example.com/art.png"\nowner_name = "Ed"\nowner_email = "ed@example.com"\n'
         'description = "Articles."\n'
     )

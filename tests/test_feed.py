@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from PIL import Image
 
 from readaloud.errors import ConfigError, InputError
 from readaloud.ffmpeg import run_ffmpeg
@@ -32,7 +33,14 @@ NS = {
     "atom": "http://www.w3.org/2005/Atom",
 }
 BASE = "https://pod.example.org/shows/readaloud/"
-SETTINGS = FeedSettings(base_url=BASE, category="News/Tech News", image="cover.png")
+SHOW = {"title": "Read Aloud Weekly", "author": "Readaloud Desk"}
+SETTINGS = FeedSettings(base_url=BASE, category="News/Tech News", image="cover.png", **SHOW)
+
+
+def artwork(path: Path, side: int = 1400, mode: str = "RGB", height: int | None = None) -> Path:
+    """A real image file (format from the suffix) for the artwork checks."""
+    Image.new(mode, (side, height or side), "navy").save(path)
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +64,7 @@ def add_episode(folder: Path, audio: Path, slug: str, **fields) -> dict:
     (folder / f"{slug}.vtt").write_text("WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nHello.\n")
     (folder / f"{slug}.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello.\n")
     (folder / f"{slug}.ssml").write_text("<speak/>")
+    (folder / f"{slug}.transcript.json").write_text('{"version": "1.0.0", "segments": []}')
 
     def entry(name: str, kind: str) -> dict:
         return {"name": name, "bytes": (folder / name).stat().st_size, "sha256": "0", "type": kind}
@@ -86,6 +95,7 @@ def add_episode(folder: Path, audio: Path, slug: str, **fields) -> dict:
             "vtt": entry(f"{slug}.vtt", "text/vtt"),
             "srt": entry(f"{slug}.srt", "application/x-subrip"),
             "ssml": entry(f"{slug}.ssml", "application/ssml+xml"),
+            "transcript": entry(f"{slug}.transcript.json", "application/json"),
         },
     }
     manifest.update(fields)
@@ -98,7 +108,7 @@ def show(tmp_path, mp3) -> Path:
     """A folder with three episodes, cover art, and non-manifest JSON that must be ignored."""
     folder = tmp_path / "out"
     folder.mkdir()
-    (folder / "cover.png").write_bytes(b"\x89PNG fake artwork")
+    artwork(folder / "cover.png")
     add_episode(folder, mp3, "older-story", date="2025-08-30")
     add_episode(folder, mp3, "newest-story", date="2025-09-04")
     add_episode(folder, mp3, "middle-story", date="2025-09-02")
@@ -163,7 +173,9 @@ def test_feed_has_apple_required_and_recommended_tags(show):
         assert [(t.get("type"), t.get("rel")) for t in transcripts] == [
             ("text/vtt", "captions"),
             ("application/x-subrip", None),
+            ("application/json", None),
         ]
+    assert channel.xpath("podcast:locked/text()", namespaces=NS) == ["no"]
 
 
 def test_enclosure_length_is_the_file_size_and_urls_map_to_files(show, caplog):
@@ -179,36 +191,37 @@ def test_enclosure_length_is_the_file_size_and_urls_map_to_files(show, caplog):
         local = show / url.removeprefix(BASE)
         assert item.find("enclosure").get("length") == str(local.stat().st_size)
         links = item.xpath("podcast:chapters/@url | podcast:transcript/@url", namespaces=NS)
-        assert len(links) == 3
+        assert len(links) == 4
         assert all((show / link.removeprefix(BASE)).is_file() for link in links)
 
 
-def test_items_newest_first_ties_by_title_undated_last(show, mp3):
+def test_items_newest_first_ties_by_title(show, mp3):
     add_episode(show, mp3, "b-same-day", date="2025-09-02")
-    add_episode(show, mp3, "zz-undated", date=None)
-    add_episode(show, mp3, "aa-undated", date=None)
+    add_episode(show, mp3, "a-same-day", date="2025-09-02")
     channel = parse(build_feed(show, SETTINGS)).find("channel")
     slugs = [i.findtext("guid").removeprefix("readaloud:") for i in channel.findall("item")]
-    assert slugs == [
-        "newest-story",
-        "b-same-day",
-        "middle-story",
-        "older-story",
-        "aa-undated",
-        "zz-undated",
-    ]
+    assert slugs == ["newest-story", "a-same-day", "b-same-day", "middle-story", "older-story"]
     dates = [i.findtext("pubDate") for i in channel.findall("item")]
     assert dates[0] == "Thu, 04 Sep 2025 12:00:00 GMT"
-    assert dates[-2:] == [None, None]  # no invented dates
     assert channel.findtext("lastBuildDate") == dates[0]
-    parsed = [parsedate_to_datetime(d) for d in dates[:4]]
+    parsed = [parsedate_to_datetime(d) for d in dates]
     assert parsed == sorted(parsed, reverse=True)
 
 
-def test_created_field_dates_an_undated_article(show, mp3):
-    add_episode(show, mp3, "no-date", date=None, created="2025-09-03T08:00:00+00:00")
+def test_undated_article_is_dated_when_readaloud_first_published_it(show, mp3):
+    add_episode(show, mp3, "no-date", date=None, published="2025-09-03T08:00:00+00:00")
     channel = parse(build_feed(show, SETTINGS)).find("channel")
-    assert [i.findtext("title") for i in channel.findall("item")][:2] == ["Newest Story", "No Date"]
+    item = channel.findall("item")[1]
+    assert item.findtext("title") == "No Date"
+    assert item.findtext("pubDate") == "Wed, 03 Sep 2025 08:00:00 GMT"
+
+
+def test_old_manifest_without_published_is_dated_by_its_file(show, mp3):
+    add_episode(show, mp3, "legacy", date=None)
+    os.utime(show / "legacy.json", (1_757_000_000, 1_757_000_000))
+    item = parse(build_feed(show, SETTINGS)).find("channel/item")
+    assert item.findtext("title") == "Legacy"
+    assert parsedate_to_datetime(item.findtext("pubDate")).timestamp() == 1_757_000_000
 
 
 def test_output_is_deterministic_across_rebuilds_and_mtimes(show):
@@ -235,7 +248,9 @@ def test_text_is_escaped_and_round_trips(show, mp3):
         url="https://news.example.org/a?x=1&y=<2>",
         author="O'Brien & Sons",
     )
-    xml = build_feed(show, FeedSettings(base_url=BASE, title="Q&A <show>", category="News"))
+    xml = build_feed(
+        show, FeedSettings(base_url=BASE, title="Q&A <show>", author="Q", category="News")
+    )
     item = parse(xml).find("channel/item")
     assert item.findtext("title") == title
     assert item.findtext("description") == "A < B && C > D"
@@ -250,9 +265,10 @@ def test_text_is_escaped_and_round_trips(show, mp3):
 def test_file_names_are_url_quoted(tmp_path, mp3):
     folder = tmp_path / "show"
     folder.mkdir()
-    (folder / "cover art.png").write_bytes(b"png")
+    artwork(folder / "cover art.png")
     add_episode(folder, mp3, "Café story #1")
-    feed = write_feed(folder, FeedSettings(base_url=BASE, category="News", image="cover art.png"))
+    settings = FeedSettings(base_url=BASE, category="News", image="cover art.png", **SHOW)
+    feed = write_feed(folder, settings)
     channel = parse(feed.read_text()).find("channel")
     assert channel.find("item/enclosure").get("url") == BASE + "Caf%C3%A9%20story%20%231.mp3"
     assert channel.xpath("itunes:image/@href", namespaces=NS) == [BASE + "cover%20art.png"]
@@ -262,7 +278,7 @@ def test_file_names_are_url_quoted(tmp_path, mp3):
 def test_m4b_enclosure_type_and_episode_image(show, tmp_path):
     m4b = tmp_path / "book.m4b"
     m4b.write_bytes(b"\0" * 321)
-    (show / "art.jpg").write_bytes(b"jpg")
+    artwork(show / "art.jpg")
     add_episode(show, m4b, "audiobook", date="2025-09-10", image="art.jpg")
     feed = write_feed(show, SETTINGS)
     item = parse(feed.read_text()).find("channel/item")
@@ -282,7 +298,10 @@ def test_missing_audio_skips_episode_and_missing_sidecars_drop_their_tags(show, 
     items = channel.findall("item")
     assert [i.findtext("title") for i in items] == ["Newest Story", "Older Story"]
     assert items[0].xpath("podcast:chapters", namespaces=NS) == []
-    assert items[0].xpath("podcast:transcript/@type", namespaces=NS) == ["text/vtt"]
+    assert items[0].xpath("podcast:transcript/@type", namespaces=NS) == [
+        "text/vtt",
+        "application/json",
+    ]
     assert check_feed(feed, show) == []
 
 
@@ -292,11 +311,24 @@ def test_duplicate_guid_is_an_error(show, mp3):
         build_feed(show, SETTINGS)
 
 
-def test_channel_defaults_come_from_the_episodes(show):
-    channel = parse(build_feed(show, FeedSettings(base_url=BASE, category="News"))).find("channel")
-    assert channel.findtext("title") == "Example News"  # the site all episodes share
-    assert channel.xpath("itunes:author/text()", namespaces=NS) == ["Ada Writer"]
-    assert channel.findtext("language") == "en-us"
+def test_show_title_and_author_never_come_from_an_episode(show):
+    with pytest.raises(ConfigError) as info:
+        build_feed(show, FeedSettings(base_url=BASE, category="News"))
+    message = str(info.value)
+    assert "No podcast title and author: pass --title and --author" in message
+    assert "set title and author in" in message and "readaloud-feed.toml" in message
+    assert "Example News" not in message
+    with pytest.raises(ConfigError, match="No podcast author: pass --author"):
+        build_feed(show, FeedSettings(base_url=BASE, category="News", title="Mine"))
+
+
+def test_channel_defaults(show):
+    settings = FeedSettings(base_url=BASE, category="News", **SHOW)
+    channel = parse(build_feed(show, settings)).find("channel")
+    assert channel.findtext("title") == "Read Aloud Weekly"
+    assert channel.xpath("itunes:author/text()", namespaces=NS) == ["Readaloud Desk"]
+    assert channel.findtext("description") == "Articles from Read Aloud Weekly, read aloud."
+    assert channel.findtext("language") == "en-us"  # what the episodes are in
     assert channel.findtext("link") == BASE
     assert channel.xpath("itunes:image/@href", namespaces=NS) == [BASE + "cover.png"]
 
@@ -341,9 +373,9 @@ def test_bad_config_file(show, text, message):
 @pytest.mark.parametrize(
     ("settings", "remove", "flag", "key"),
     [
-        (FeedSettings(category="News"), None, "--base-url", "base_url"),
-        (FeedSettings(base_url=BASE), None, "--category", "category"),
-        (FeedSettings(base_url=BASE, category="News"), "cover.png", "--image", "image"),
+        (FeedSettings(category="News", **SHOW), None, "--base-url", "base_url"),
+        (FeedSettings(base_url=BASE, **SHOW), None, "--category", "category"),
+        (FeedSettings(base_url=BASE, category="News", **SHOW), "cover.png", "--image", "image"),
     ],
 )
 def test_missing_required_value_names_flag_and_key(show, settings, remove, flag, key):
@@ -357,11 +389,11 @@ def test_missing_required_value_names_flag_and_key(show, settings, remove, flag,
 
 def test_base_url_must_be_http(show):
     with pytest.raises(ConfigError, match="http"):
-        build_feed(show, FeedSettings(base_url="ftp://x/", category="News"))
+        build_feed(show, FeedSettings(base_url="ftp://x/", category="News", **SHOW))
 
 
 def test_long_description_is_cut_to_4000_bytes(show):
-    settings = FeedSettings(base_url=BASE, category="News", description="é" * 3000)
+    settings = FeedSettings(base_url=BASE, category="News", description="é" * 3000, **SHOW)
     description = parse(build_feed(show, settings)).findtext("channel/description")
     assert len(description.encode("utf-8")) <= 4000
     assert description.endswith("…")
@@ -474,7 +506,7 @@ def test_golden_feed(tmp_path):
     folder.mkdir()
     audio = tmp_path / "fake.mp3"
     audio.write_bytes(b"ID3" + b"\0" * 4093)  # the feed only needs the size, not real audio
-    (folder / "cover.jpg").write_bytes(b"jpg")
+    artwork(folder / "cover.jpg")
     add_episode(folder, audio, "first-light", date="2025-09-01", duration_ms=754_500)
     add_episode(
         folder,
@@ -487,8 +519,17 @@ def test_golden_feed(tmp_path):
         language="en-GB",
         duration_ms=3_723_400,
     )
-    add_episode(folder, audio, "undated-note", date=None, url=None, language="en-US")
+    add_episode(
+        folder,
+        audio,
+        "undated-note",
+        date=None,
+        published="2025-08-28T06:15:09+00:00",
+        url=None,
+        language="en-US",
+    )
     settings = FeedSettings(
+        **SHOW,
         base_url="https://pod.example.org/feed",
         category="Science/Earth Sciences",
         owner_email="owner@example.org",
@@ -515,7 +556,8 @@ def test_any_text_gives_well_formed_xml(tmp_path_factory, title, description):
     audio.write_bytes(b"\0" * 10)
     audio = audio.rename(folder / "x.mp3")
     add_episode(folder, audio, "ep", title=title, description=description, author=description)
-    xml = build_feed(folder, FeedSettings(base_url=BASE, category="News", image="https://i/x.png"))
+    settings = FeedSettings(base_url=BASE, category="News", image="https://i/x.png", **SHOW)
+    xml = build_feed(folder, settings)
     item = parse(xml).find("channel/item")  # parses: well-formed whatever the text
     assert item.findtext("title") == NOT_XML.sub("", title.strip())
     if description.strip():
@@ -523,7 +565,9 @@ def test_any_text_gives_well_formed_xml(tmp_path_factory, title, description):
 
 
 def test_empty_folder_needs_a_language_and_gives_an_empty_feed(tmp_path):
-    settings = FeedSettings(base_url=BASE, category="News", image="https://img.example.org/a.png")
+    settings = FeedSettings(
+        base_url=BASE, category="News", image="https://img.example.org/a.png", **SHOW
+    )
     with pytest.raises(ConfigError, match="--language"):
         build_feed(tmp_path, settings)
     settings.language = "en-US"

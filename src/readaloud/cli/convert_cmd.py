@@ -74,7 +74,11 @@ def _bitrate(value: str) -> str:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Cover art (JPEG/PNG); default: the article's image when local.",
 )
-@click.option("--album", help="Album tag (default: the site name).")
+@click.option(
+    "--album",
+    help="Show title for the album tag and chapters podcastName "
+    "(default: title in DIR/readaloud-feed.toml; the album tag falls back to the site name).",
+)
 @click.option(
     "--intro",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),

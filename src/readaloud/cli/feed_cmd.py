@@ -21,15 +21,30 @@ def feed_settings(flags: dict):
 @click.option(
     "--base-url", help="Where DIR's files will be published (required here or in the config)."
 )
-@click.option("--title", help="Show title.")
-@click.option("--author", help="Show author.")
+@click.option("--title", help="Show title (required here or in the config).")
+@click.option("--author", help="Show author (required here or in the config).")
 @click.option("--description", help="Show description.")
-@click.option("--image", help="Show artwork: a URL or a file name in DIR (1400-3000 px square).")
+@click.option(
+    "--image",
+    help="Show artwork: a URL or a file in DIR (square JPEG/PNG, 1400-3000 px, RGB; checked).",
+)
+@click.option(
+    "--fix-image",
+    is_flag=True,
+    default=None,
+    help="Convert artwork that breaks those rules into DIR/<name>-podcast.jpg and use that.",
+)
 @click.option("--language", help="Show language, e.g. en-us.")
 @click.option("--category", help='Apple Podcasts category, e.g. "News" or "News/Politics".')
 @click.option("--explicit/--clean", default=None, help="Explicit content flag (default clean).")
 @click.option("--owner-name", help="Owner name (itunes:owner).")
-@click.option("--owner-email", help="Owner e-mail (itunes:owner).")
+@click.option("--owner-email", help="Owner e-mail (itunes:owner, podcast:locked owner).")
+@click.option(
+    "--locked/--unlocked",
+    default=None,
+    help="podcast:locked: yes (needs --owner-email) tells other platforms not to import "
+    "the feed; no (default) allows it.",
+)
 @click.option("--link", help="Website of the show.")
 @click.option("--copyright", help="Copyright line of the show.")
 @click.option(

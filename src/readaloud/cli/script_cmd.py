@@ -29,13 +29,23 @@ from .common import CONTEXT, handle_errors, logger, script_options, script_setti
     "--explain", is_flag=True, help="List every normalization and lexicon change on stderr."
 )
 @click.option("--phonemes", is_flag=True, help="SSML: use <phoneme> for lexicon entries with IPA.")
+@click.option(
+    "--portable",
+    is_flag=True,
+    help="SSML: plain W3C SSML 1.0 for cloud engines (no readaloud metadata or ra: attributes; "
+    "it validates against the W3C schema).",
+)
 @script_options
 @handle_errors
-def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, **kw) -> None:
+def script(
+    source: str, fmt: str, output: Path | None, explain: bool, phonemes: bool, portable: bool, **kw
+) -> None:
     """Print the speech script of SOURCE (what will be spoken, chapter by chapter)."""
     from ..api import load_source
     from ..fsutil import write_text_atomic
 
+    if portable and fmt != "ssml":
+        raise click.UsageError("--portable applies to --format ssml only.")
     loaded = load_source(source, script_settings(kw))
     for warning in loaded.warnings:
         logger.warning("%s", warning)
@@ -48,7 +58,7 @@ def script(source: str, fmt: str, output: Path | None, explain: bool, phonemes: 
     elif fmt == "ssml":
         from ..script.ssml import render_ssml
 
-        text = render_ssml(loaded.script, phonemes=phonemes)
+        text = render_ssml(loaded.script, phonemes=phonemes, portable=portable)
     elif fmt == "json":
         text = loaded.script.to_json() + "\n"
     else:

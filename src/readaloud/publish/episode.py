@@ -26,7 +26,8 @@ from ..script.model import SpeechScript
 from . import transcript
 from .chapters_json import MIME_TYPE as CHAPTERS_TYPE
 from .chapters_json import chapters_json
-from .manifest import FileEntry, Identity, Manifest
+from .feed.config import show_title
+from .manifest import FileEntry, Identity, Manifest, first_published
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +110,11 @@ def write_episode(
     cover = _cover(publish, script)
     url = _text(meta.url)
     site_name = _text(meta.site_name)
+    show = _text(publish.album) or show_title(out_dir)
     tags = EpisodeTags(
         title=script.title or slug,
         artist=_text(script.author),
-        album=_text(publish.album) or site_name,
+        album=show or site_name,
         date=_date(script),
         language=script.language,
         description=_text(meta.description),
@@ -142,7 +144,7 @@ def write_episode(
         rendered = render(script, clips, audio_part, audio, tags, pause_scale=pause_scale)
         timeline = rendered.timeline
         files = {"audio": FileEntry.of(audio_part, rendered.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, audio_path.name, article)
+        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name, article)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -155,6 +157,7 @@ def write_episode(
             author=tags.artist,
             language=script.language,
             date=tags.date,
+            published=first_published(out_dir / f"{slug}.json", identity.guid),
             description=tags.description,
             site_name=site_name,
             url=url,
@@ -202,6 +205,7 @@ def _sidecar_documents(
     script: SpeechScript,
     timeline: Timeline,
     tags: EpisodeTags,
+    show: str | None,
     audio_name: str,
     article: Article | None = None,
 ) -> dict[str, tuple[str, str]]:
@@ -215,7 +219,7 @@ def _sidecar_documents(
         timeline.chapters,
         title=tags.title,
         author=tags.artist,
-        podcast_name=tags.album,
+        podcast_name=show,  # the show's title (--album or the feed config), never the site
         file_name=audio_name,
     )
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ KEYS = (
     "author",
     "language",
     "date",
+    "published",
     "description",
     "site_name",
     "url",
@@ -103,6 +105,9 @@ class Manifest(Identity):
     author: str | None = None
     language: str | None = None
     date: str | None = None
+    published: str | None = None
+    """When readaloud first rendered this episode (UTC ISO 8601): the feed's date for an
+    undated article, kept across re-renders so the episode never moves in the feed."""
     description: str | None = None
     site_name: str | None = None
     url: str | None = None
@@ -208,3 +213,20 @@ def read_manifest(path: Path) -> Manifest | None:
         return Manifest.load(path)
     except InputError:
         return None
+
+
+def modified_at(path: Path) -> dt.datetime:
+    """A file's modification time in UTC, to the second."""
+    return dt.datetime.fromtimestamp(int(Path(path).stat().st_mtime), dt.UTC)
+
+
+def first_published(manifest_path: Path, guid: str | None) -> str:
+    """The `published` stamp for a render of episode `guid` whose manifest goes to `manifest_path`.
+
+    A re-render keeps the stamp of the manifest it replaces (for a manifest written before the
+    field existed: its modification time, which is what the feed showed); a new episode gets now.
+    """
+    old = read_manifest(manifest_path)
+    if old is not None and old.guid == guid:
+        return (old.published or "").strip() or modified_at(manifest_path).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

@@ -1,25 +1,31 @@
-"""Timed transcripts: WebVTT, SRT and Podcasting 2.0 JSON, one cue per spoken segment.
+"""Timed transcripts: WebVTT, SRT and Podcasting 2.0 JSON from the sentences' times.
 
-Cues carry the text as the author wrote it (`Segment.written`), not the normalized spoken form,
-and are timed from the assembled audio. A cue lasts from its speech until the next cue starts
-(so it stays up through the pause after it); the last one runs to the end of the article audio.
+`cues` gives one cue per spoken sentence (script segment) with the text as the author wrote it
+(`Segment.written`), timed from the assembled audio: a sentence lasts from its speech until the
+next one starts (through the pause after it); the last runs to the end of the article audio.
+The JSON transcript has these sentence cues; VTT and SRT split long sentences into caption
+cues that fit the Podcast Index layout (see captions.py). Every cue keeps its sentence's index.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import textwrap
 from dataclasses import dataclass
 
 from ..audio.chapters_read import format_ms
 from ..audio.timeline import Timeline
-from ..script.model import SpeechScript
+from ..script.model import Segment, SpeechScript
+from .captions import SRT_LAYOUT, VTT_LAYOUT, caption_cues
 
-LINE_WIDTH = 80
 VTT_TYPE = "text/vtt"
 SRT_TYPE = "application/x-subrip"
 JSON_TYPE = "application/json"
+
+
+# SRT has no escaping, and ffmpeg's SRT reader (like many players) takes <...> as markup and
+# {...} and backslashes as ASS codes: such text is shown with look-alike full-width characters.
+SRT_LITERAL = str.maketrans({"<": "＜", ">": "＞", "{": "｛", "}": "｝", "\\": "＼"})
 
 
 @dataclass
@@ -30,6 +36,15 @@ class Cue:
     end_ms: int
     text: str
     role: str = "body"
+    segment: int = -1
+    """The sentence it belongs to: its index in `script.segments()` and `Timeline.segments`."""
+    speech_end_ms: int | None = None
+    """Where the sentence's speech ends (before its pause); None = at `end_ms`."""
+    lines: list[str] | None = None
+    """The caption lines (set on caption cues)."""
+    weights: list[float] | None = None
+    """How long each non-space character of `text` takes to say, in spoken characters ("1950"
+    is read "nineteen fifty", a bracket as nothing); None = all alike. Times caption parts."""
 
 
 def flat_text(text: str) -> str:
@@ -61,17 +76,34 @@ def segment_times(script: SpeechScript, timeline: Timeline) -> list[tuple[int, i
 def cues(script: SpeechScript, timeline: Timeline) -> list[Cue]:
     """One cue per segment that was spoken and has written text, in time order."""
     segments = [segment for _, segment in script.segments()]
+    spans = segment_times(script, timeline)
     return [
-        Cue(span[0], span[1], flat_text(segment.written), segment.role)
-        for segment, span in zip(segments, segment_times(script, timeline), strict=True)
-        if span is not None
+        Cue(
+            span[0],
+            span[1],
+            flat_text(segment.written),
+            segment.role,
+            index,
+            speech[1],
+            weights=_spoken_weights(segment),
+        )
+        for index, (segment, span, speech) in enumerate(
+            zip(segments, spans, timeline.segments, strict=True)
+        )
+        if span is not None and speech is not None
     ]
 
 
-def _lines(text: str) -> str:
-    return "\n".join(
-        textwrap.wrap(text, LINE_WIDTH, break_long_words=False, break_on_hyphens=False)
-    )
+def _spoken_weights(segment: Segment) -> list[float] | None:
+    """Spoken characters per written non-space character, span by span (see Cue.weights)."""
+    if not segment.spans:
+        return None
+    weights: list[float] = []
+    for span in segment.spans:
+        written = sum(not ch.isspace() for ch in span.written)
+        spoken = sum(not ch.isspace() for ch in span.spoken)
+        weights.extend([spoken / written] * written if written else [])
+    return weights
 
 
 def _vtt_escape(text: str) -> str:
@@ -79,22 +111,24 @@ def _vtt_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_vtt(items: list[Cue]) -> str:
-    """WebVTT: header, then `HH:MM:SS.mmm --> HH:MM:SS.mmm` cues with wrapped, escaped text."""
+def render_vtt(sentences: list[Cue]) -> str:
+    """WebVTT: header, then `HH:MM:SS.mmm --> HH:MM:SS.mmm` cues of at most two escaped lines
+    of at most 65 characters (long sentences split into several cues)."""
     blocks = ["WEBVTT"]
-    for cue in items:
+    for cue in caption_cues(sentences, VTT_LAYOUT):
         timing = f"{format_ms(cue.start_ms)} --> {format_ms(cue.end_ms)}"
-        blocks.append(f"{timing}\n{_lines(_vtt_escape(cue.text))}")
+        blocks.append(timing + "".join(f"\n{_vtt_escape(line)}" for line in cue.lines))
     return "\n\n".join(blocks) + "\n"
 
 
-def render_srt(items: list[Cue]) -> str:
-    """SubRip: numbered cues with `HH:MM:SS,mmm --> HH:MM:SS,mmm` times (no markup escaping)."""
+def render_srt(sentences: list[Cue]) -> str:
+    """SubRip: numbered `HH:MM:SS,mmm --> HH:MM:SS,mmm` cues of at most two lines of 32
+    characters; markup characters become look-alikes that every reader shows as text."""
     blocks = []
-    for number, cue in enumerate(items, 1):
+    for number, cue in enumerate(caption_cues(sentences, SRT_LAYOUT), 1):
         timing = f"{format_ms(cue.start_ms, ',')} --> {format_ms(cue.end_ms, ',')}"
-        text = cue.text.replace("-->", "->")  # the one sequence that would end the timing line
-        blocks.append(f"{number}\n{timing}\n{_lines(text)}")
+        text = "\n".join(line.translate(SRT_LITERAL) for line in cue.lines)
+        blocks.append(f"{number}\n{timing}\n{text}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 

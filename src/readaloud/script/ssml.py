@@ -4,6 +4,9 @@ Layout: `<speak>` holds a `<metadata>` block with the script's title, author and
 (readaloud namespace), then per chapter a `<mark name="chN"/>` and one `<s>` per segment, each
 followed by a `<break>` with the segment's pause. Changed words are `<sub alias="spoken">written</sub>`
 (letters as `<say-as interpret-as="characters">`; IPA entries as `<phoneme>` when asked for).
+Written text that is not spoken at all joins its neighbour's `<sub>`: an alias is never empty.
+The portable form leaves out the metadata and readaloud's attributes and says version 1.0, so it
+validates against the W3C SSML 1.0 schema and can be sent to a cloud engine as it is.
 """
 
 from __future__ import annotations
@@ -44,24 +47,23 @@ def _xml_lang(language: str) -> str:
     return language or "en"
 
 
-def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
-    """The script as an SSML 1.1 document (well-formed XML, text escaped)."""
-    speak = ET.Element(
-        _q("speak"), {"version": "1.1", f"{{{XML_NS}}}lang": _xml_lang(script.language)}
-    )
-    metadata = ET.SubElement(speak, _q("metadata"))
-    attrs = {"title": script.title or ""}
-    if script.author:
-        attrs["author"] = script.author
-    attrs.update(script.metadata.to_dict())
-    info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
-    for index, chapter in enumerate(script.chapters, 1):
-        ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
+def render_ssml(script: SpeechScript, *, phonemes: bool = False, portable: bool = False) -> str:
+    """The script as an SSML 1.1 document (well-formed XML, text escaped).
 
+    `portable`: SSML 1.0 without readaloud's metadata and `ra:` attributes (it cannot be read
+    back with chapter titles, but any SSML engine and the W3C schema accept it).
+    """
+    speak = ET.Element(
+        _q("speak"),
+        {"version": "1.0" if portable else "1.1", f"{{{XML_NS}}}lang": _xml_lang(script.language)},
+    )
+    if not portable:
+        _metadata(speak, script)
     for index, chapter in enumerate(script.chapters, 1):
         ET.SubElement(speak, _q("mark"), {"name": f"ch{index}"})
         for segment in chapter.segments:
-            sentence = ET.SubElement(speak, _q("s"), {f"{{{RA_NS}}}role": segment.role})
+            role = {} if portable else {f"{{{RA_NS}}}role": segment.role}
+            sentence = ET.SubElement(speak, _q("s"), role)
             _render_spans(sentence, segment, phonemes)
             remaining = segment.pause_after_ms
             while remaining > 0:
@@ -71,6 +73,18 @@ def render_ssml(script: SpeechScript, *, phonemes: bool = False) -> str:
     _indent(speak)
     body = ET.tostring(speak, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _metadata(speak: ET.Element, script: SpeechScript) -> None:
+    """Title, author, article facts and chapter titles, so the script can be read back whole."""
+    metadata = ET.SubElement(speak, _q("metadata"))
+    attrs = {"title": script.title or ""}
+    if script.author:
+        attrs["author"] = script.author
+    attrs.update(script.metadata.to_dict())
+    info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
+    for index, chapter in enumerate(script.chapters, 1):
+        ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
 
 
 def segment_ssml(segment: Segment, language: str) -> str:
@@ -88,7 +102,10 @@ def _indent(speak: ET.Element) -> None:
     speak.text = "\n  "
     for child in speak:
         child.tail = "\n  "
+    speak[-1].tail = "\n"
     metadata = speak[0]
+    if _local(metadata.tag) != "metadata":
+        return
     metadata.text = "\n    "
     for child in metadata:
         child.text = "\n      "
@@ -97,11 +114,60 @@ def _indent(speak: ET.Element) -> None:
         if len(child):
             child[-1].tail = "\n    "
         child.tail = "\n  "
-    speak[-1].tail = "\n"
+
+
+def _silent(span: Span) -> bool:
+    return span.changed and not span.spoken.strip() and span.ipa is None
+
+
+def _join(first: Span, second: Span) -> Span:
+    return Span(first.written + second.written, first.spoken + second.spoken, first.rule, first.ipa)
+
+
+def _spoken_spans(spans: list[Span]) -> list[Span]:
+    """Spans where written text spoken as nothing (a closing bracket before a comma) is joined
+    to its neighbour, so no `<sub alias="">` is written; of a plain neighbour, one word only."""
+    out: list[Span] = []
+    waiting: Span | None = None  # silent text at the start, for the next span
+    for span in spans:
+        if _silent(span):
+            if out:
+                head, word = _split_word(out.pop(), last=True)
+                out.extend([head] if head else [])
+                out.append(_join(word, span))
+            else:
+                waiting = _join(waiting, span) if waiting else span
+        elif waiting:
+            word, rest = _split_word(span, last=False)
+            out.extend([_join(waiting, word)] + ([rest] if rest else []))
+            waiting = None
+        else:
+            out.append(span)
+    return out
+
+
+def _split_word(span: Span, *, last: bool) -> tuple[Span | None, Span | None]:
+    """A plain span cut before its last word (`last`) or after its first: (head, tail).
+
+    A changed span is not cut: it is the word, returned as the tail (`last`) or the head.
+    """
+    text = span.written
+    if not span.changed:
+        if last:
+            cut = len(text.rstrip())
+            while cut and not text[cut - 1].isspace():
+                cut -= 1
+        else:
+            cut = len(text) - len(text.lstrip())
+            while cut < len(text) and not text[cut].isspace():
+                cut += 1
+        if text[:cut].strip() and text[cut:].strip():
+            return Span(text[:cut], text[:cut]), Span(text[cut:], text[cut:])
+    return (None, span) if last else (span, None)
 
 
 def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
-    spans = segment.spans or [Span(segment.text, segment.text)]
+    spans = _spoken_spans(segment.spans) if segment.spans else [Span(segment.text, segment.text)]
     last: ET.Element | None = None
 
     def add_text(text: str) -> None:

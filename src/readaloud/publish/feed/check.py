@@ -31,6 +31,7 @@ REQUIRED_ITEM = (
     ("enclosure/@length", "enclosure length"),
     ("enclosure/@type", "enclosure type"),
     ("guid", "guid"),
+    ("pubDate", "pubDate"),
 )
 LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{1,8})*")
 

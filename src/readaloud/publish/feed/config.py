@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from ...errors import ConfigError
+from .artwork import artwork_problem, check_artwork, convert_artwork
 from .episodes import Episode
 
 logger = logging.getLogger(__name__)
@@ -46,11 +47,12 @@ class FeedSettings:
     owner_email: str | None = None
     link: str | None = None  # the show's web site; defaults to base_url
     copyright: str | None = None
-    locked: bool | None = None  # podcast:locked (needs owner_email); left out when None
+    locked: bool | None = None  # podcast:locked; "no" unless True (which needs owner_email)
+    fix_image: bool | None = None  # convert local artwork that breaks Apple's rules
 
 
 FIELDS = {f.name: f for f in dataclasses.fields(FeedSettings)}
-BOOL_KEYS = {"explicit", "locked"}
+BOOL_KEYS = {"explicit", "locked", "fix_image"}
 FLAGS = {name: "--" + name.replace("_", "-") for name in FIELDS}
 
 
@@ -77,10 +79,13 @@ def load_feed_config(folder: Path) -> dict:
     return data
 
 
-def _agreed(values: list[str | None]) -> str | None:
-    """The value all episodes share (ignoring unknowns), else None."""
-    known = {v for v in values if v}
-    return known.pop() if len(known) == 1 else None
+def show_title(folder: Path) -> str | None:
+    """The show's title from DIR/readaloud-feed.toml, if set (a broken file is the feed's error)."""
+    try:
+        return load_feed_config(folder).get("title")
+    except ConfigError as exc:
+        logger.warning("Show title not read: %s", exc)
+        return None
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -91,9 +96,11 @@ def _most_common(values: list[str | None]) -> str | None:
     return min(counts, key=lambda v: (-counts[v], v))
 
 
-def _missing(name: str, folder: Path, hint: str) -> ConfigError:
+def _missing(name: str, folder: Path, hint: str, *more: str) -> ConfigError:
+    names = (name, *more)
     return ConfigError(
-        f"No podcast {name.replace('_', ' ')}: pass {FLAGS[name]} or set {name} in "
+        f"No podcast {' and '.join(n.replace('_', ' ') for n in names)}: pass "
+        f"{' and '.join(FLAGS[n] for n in names)} or set {' and '.join(names)} in "
         f"{Path(folder) / CONFIG_NAME} ({hint})."
     )
 
@@ -134,9 +141,10 @@ def resolve_settings(folder: Path, settings: FeedSettings, episodes: list[Episod
         )
     merged["base_url"] = merged["base_url"].rstrip("/") + "/"
 
-    site = _agreed([e.site_name for e in episodes])
-    merged["title"] = merged["title"] or site or folder.resolve().name
-    merged["author"] = merged["author"] or _agreed([e.author for e in episodes]) or site
+    # The show is named by its publisher, never after one article's site or author.
+    missing = [name for name in ("title", "author") if not merged[name]]
+    if missing:
+        raise _missing(missing[0], folder, "the show's own name and author", *missing[1:])
     merged["description"] = merged["description"] or f"Articles from {merged['title']}, read aloud."
     if len(merged["description"].encode("utf-8")) > MAX_DESCRIPTION_BYTES:
         logger.warning("Channel description is over %d bytes; truncated", MAX_DESCRIPTION_BYTES)
@@ -148,6 +156,25 @@ def resolve_settings(folder: Path, settings: FeedSettings, episodes: list[Episod
     if not merged["category"]:
         raise _missing("category", folder, 'an Apple Podcasts category, e.g. "News/Tech News"')
 
+    merged["image"] = _artwork(folder, merged)
+    merged["explicit"] = bool(merged["explicit"])
+    merged["owner_name"] = merged["owner_name"] or merged["author"]
+    merged["link"] = merged["link"] or merged["base_url"]
+    merged["locked"] = bool(merged["locked"])
+    if merged["locked"] and not merged["owner_email"]:
+        raise ConfigError(
+            "A locked feed (podcast:locked yes) needs the owner's e-mail: pass --owner-email "
+            f"or set owner_email in {folder / CONFIG_NAME}."
+        )
+    merged["fix_image"] = bool(merged["fix_image"])
+    return FeedSettings(**merged)
+
+
+def _artwork(folder: Path, merged: dict) -> str:
+    """The channel artwork URL; a file in DIR is checked (or converted with --fix-image).
+
+    An artwork URL is published as given: building a feed never fetches anything.
+    """
     image = merged["image"] or next(
         (n for n in DEFAULT_IMAGE_NAMES if (folder / n).is_file()), None
     )
@@ -157,16 +184,12 @@ def resolve_settings(folder: Path, settings: FeedSettings, episodes: list[Episod
             folder,
             "square artwork 1400-3000 px: a URL or a file in the folder, or add cover.jpg",
         )
-    if not image.startswith(("http://", "https://")):
-        if not (folder / image).is_file():
-            raise ConfigError(f"Artwork {image} is not in {folder}. Copy it there or pass a URL.")
-        image = file_url(merged["base_url"], image)
-    merged["image"] = image
-
-    merged["explicit"] = bool(merged["explicit"])
-    merged["owner_name"] = merged["owner_name"] or merged["author"]
-    merged["link"] = merged["link"] or merged["base_url"]
-    if merged["locked"] is not None and not merged["owner_email"]:
-        logger.warning("podcast:locked needs an owner email (--owner-email); left out")
-        merged["locked"] = None
-    return FeedSettings(**merged)
+    if image.startswith(("http://", "https://")):
+        return image
+    path = folder / image
+    if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+        raise ConfigError(f"Artwork {image} is not in {folder}. Copy it there or pass a URL.")
+    if merged["fix_image"] and artwork_problem(path):
+        path = convert_artwork(path)
+    check_artwork(path)
+    return file_url(merged["base_url"], path.name)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
-from ..manifest import MANIFEST_VERSION, Manifest, manifests_in
+from ..manifest import MANIFEST_VERSION, Manifest, manifests_in, modified_at
+from .artwork import RULE, artwork_problem
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class Episode:
     site_name: str | None
     description: str | None
     url: str | None
-    published: dt.datetime | None  # article date, else the manifest's "created"; None = undated
+    published: dt.datetime  # the article's date, else when readaloud first published it
     audio_name: str
     audio_bytes: int  # the real size on disk, not the manifest's claim
     audio_type: str
@@ -57,16 +58,11 @@ class Episode:
     chapters: Sidecar | None
     vtt: Sidecar | None
     srt: Sidecar | None
+    transcript: Sidecar | None  # Podcasting 2.0 JSON transcript
 
     def sort_key(self) -> tuple:
-        """Newest first; ties by title then slug; undated episodes last, by slug.
-
-        Undated episodes have no deterministic time to sort by (file mtimes change on every
-        re-render), so they go last in slug order, which is stable across re-renders.
-        """
-        if self.published is None:
-            return (1, 0.0, "", self.slug)
-        return (0, -self.published.timestamp(), self.title.casefold(), self.slug)
+        """Newest first; ties by title then slug."""
+        return (-self.published.timestamp(), self.title.casefold(), self.slug)
 
 
 def parse_date(value: object) -> dt.datetime | None:
@@ -160,6 +156,16 @@ def load_episode(manifest: Manifest) -> Episode | None:
     if image and not (folder / image).is_file():
         logger.warning("%s: cover image %s is missing; episode image left out", path.name, image)
         image = None
+    problem = artwork_problem(folder / image) if image else None
+    if problem:
+        logger.warning("%s: episode image %s %s (%s); left out", path.name, image, problem, RULE)
+        image = None
+    published = (
+        parse_date(manifest.date)
+        or parse_date(manifest.published)
+        or parse_date(manifest.created)
+        or modified_at(path)  # a manifest from before "published" (a re-render keeps this time)
+    )
     return Episode(
         manifest=path,
         slug=_text(manifest.slug) or path.stem,
@@ -170,7 +176,7 @@ def load_episode(manifest: Manifest) -> Episode | None:
         site_name=_text(manifest.site_name),
         description=_text(manifest.description),
         url=_text(manifest.url),
-        published=parse_date(manifest.date) or parse_date(manifest.created),
+        published=published,
         audio_name=audio.name,
         audio_bytes=size,
         audio_type=audio_type,
@@ -181,6 +187,7 @@ def load_episode(manifest: Manifest) -> Episode | None:
         chapters=_sidecar(folder, files, "chapters", "application/json+chapters", path),
         vtt=_sidecar(folder, files, "vtt", "text/vtt", path),
         srt=_sidecar(folder, files, "srt", "application/x-subrip", path),
+        transcript=_sidecar(folder, files, "transcript", "application/json", path),
     )
 
 

@@ -56,9 +56,7 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: 
     return el
 
 
-def _rfc2822(episode: Episode) -> str | None:
-    if episode.published is None:
-        return None
+def _rfc2822(episode: Episode) -> str:
     moment = episode.published
     utc = moment.utcoffset() is not None and moment.utcoffset().total_seconds() == 0
     return format_datetime(moment, usegmt=utc)
@@ -116,9 +114,8 @@ def _channel(rss: etree._Element, s: FeedSettings, episodes: list[Episode], self
     if s.copyright:
         _sub(channel, "copyright", s.copyright)
     _sub(channel, "generator", f"readaloud {__version__}")
-    newest = next((d for d in map(_rfc2822, episodes) if d), None)
-    if newest:
-        _sub(channel, "lastBuildDate", newest)
+    if episodes:
+        _sub(channel, "lastBuildDate", _rfc2822(episodes[0]))
     image = _sub(channel, "image")
     _sub(image, "url", s.image)
     _sub(image, "title", s.title)
@@ -140,8 +137,8 @@ def _channel(rss: etree._Element, s: FeedSettings, episodes: list[Episode], self
     _sub(channel, _itunes("type"), "episodic")
     feed_id = self_url.split("://", 1)[-1].rstrip("/")
     _sub(channel, _podcast("guid"), str(uuid.uuid5(PODCAST_GUID_NAMESPACE, feed_id)))
-    if s.locked is not None:
-        _sub(channel, _podcast("locked"), "yes" if s.locked else "no", owner=s.owner_email)
+    owner = {"owner": s.owner_email} if s.owner_email else {}
+    _sub(channel, _podcast("locked"), "yes" if s.locked else "no", **owner)
     return channel
 
 
@@ -161,9 +158,7 @@ def _item(channel: etree._Element, e: Episode, s: FeedSettings) -> None:
         type=e.audio_type,
     )
     _sub(item, "guid", e.guid, isPermaLink="false")
-    pub = _rfc2822(e)
-    if pub:
-        _sub(item, "pubDate", pub)
+    _sub(item, "pubDate", _rfc2822(e))
     _sub(item, _itunes("title"), e.title)
     if e.author or s.author:
         _sub(item, _itunes("author"), e.author or s.author)
@@ -176,7 +171,7 @@ def _item(channel: etree._Element, e: Episode, s: FeedSettings) -> None:
     if e.chapters:
         _sub(item, _podcast("chapters"), url=file_url(base, e.chapters.name), type=e.chapters.type)
     lang = {"language": e.language.lower()} if e.language else {}
-    for sidecar, rel in ((e.vtt, {"rel": "captions"}), (e.srt, {})):
+    for sidecar, rel in ((e.vtt, {"rel": "captions"}), (e.srt, {}), (e.transcript, {})):
         if sidecar:
             url = file_url(base, sidecar.name)
             _sub(item, _podcast("transcript"), url=url, type=sidecar.type, **lang, **rel)
