@@ -33,3 +33,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="session")
+def synth_cache(tmp_path_factory) -> Path:
+    """One Piper audio cache for the end-to-end tests: an article synthesized by one test is
+    a cache hit for the next (the seed episode is converted by more than one test module)."""
+    return tmp_path_factory.mktemp("synth-cache")

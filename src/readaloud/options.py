@@ -6,6 +6,7 @@ flags, environment and presets) and handed down unchanged; every stage reads onl
       audio:   AudioSettings   how it sounds and is encoded (audio/)
       publish: PublishOptions  what is written beside the audio (publish/)
       synth:   SynthOptions    where clips are cached, how many workers, progress
+      editions: Editions       talking books written beside the episode (books/)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audio.render import AudioSettings
+from .books.editions import Editions
 from .publish.episode import PublishOptions
 from .script.reading import ReadingSettings
 
@@ -23,6 +25,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "AudioSettings",
     "ConvertOptions",
+    "Editions",
     "PublishOptions",
     "ReadingSettings",
     "ScriptOptions",
@@ -87,3 +90,6 @@ class ConvertOptions:
     synth: SynthOptions = field(default_factory=SynthOptions)
     force: bool = False
     """Re-render even when an episode is up to date."""
+    editions: Editions = field(default_factory=Editions)
+    """Talking books to write too (EPUB, DAISY); not part of the audio's identity: asking for
+    one later writes it from the existing episode."""

@@ -100,13 +100,19 @@ def _bitrate(value: str) -> str:
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
 )
+@click.option(
+    "--epub", is_flag=True, help="Also write <slug>.epub: EPUB 3 text with synchronized audio."
+)
+@click.option("--daisy", is_flag=True, help="Also write <slug>.daisy/: a DAISY 2.02 talking book.")
+@click.option("--daisy-zip", is_flag=True, help="Also write <slug>.daisy.zip (the DAISY book).")
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
 @click.pass_context
 @handle_errors
 def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed, **kw) -> None:
-    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest.
+    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest,
+    and with --epub / --daisy talking books whose text is synchronized with the audio.
 
     SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
     article and settings did not change is skipped as up to date.
@@ -140,7 +146,12 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             progress=not quiet and not batch,
         ),
         force=kw.pop("force"),
+        editions=api.Editions(
+            epub=kw.pop("epub"), daisy=kw.pop("daisy"), daisy_zip=kw.pop("daisy_zip")
+        ),
     )
+    if (options.editions.daisy or options.editions.daisy_zip) and options.audio.format != "mp3":
+        raise click.UsageError("--daisy needs --format mp3: DAISY 2.02 books carry MP3 audio.")
     outcomes = api.convert(
         found, output_dir, options, on_outcome=lambda o: _report(o, quiet, batch, debug)
     )

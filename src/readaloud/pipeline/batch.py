@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import ReadaloudError
+from ..fsutil import check_output_dir
 from ..options import ConvertOptions, ScriptOptions
 from ..pcm import PCM, Clip
 from ..script.model import SpeechScript
@@ -55,6 +56,7 @@ def convert(
     options = options or ConvertOptions()
     out_dir = Path(output_dir)
     found = expand_sources(tuple(os.fspath(s) for s in sources), None, None)
+    check_output_dir(out_dir)
     _check_ffmpeg(options.audio.format)
     runner = runner or LocalRunner()
     report = on_outcome or (lambda outcome: None)

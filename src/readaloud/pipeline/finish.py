@@ -59,6 +59,7 @@ def finish_article(plan: ArticlePlan, clips: Mapping[str, Clip], synthesized: in
             publish=publish,
             pause_scale=plan.preset.pause_scale,
             article=plan.article,
+            editions=plan.editions,
         )
     files = {key: plan.output_dir / entry.name for key, entry in manifest.files.items()}
     return Outcome(

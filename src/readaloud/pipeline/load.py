@@ -90,7 +90,11 @@ def load_source(source: str, options: ScriptOptions) -> Loaded:
         preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
-    article = parse_article(raw, extra_boilerplate=list(options.boilerplate) or None)
+    article = parse_article(
+        raw,
+        extra_boilerplate=list(options.boilerplate) or None,
+        table_rows=options.reading.table_row_limit,
+    )
     article.image = _local_image(article.image, raw)
     article.language = options.language or article.language
     preset, warnings = preset_for(article.language)

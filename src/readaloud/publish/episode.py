@@ -20,7 +20,9 @@ from ..audio.tags import EpisodeTags, image_type
 from ..audio.timeline import Timeline
 from ..document import Article
 from ..errors import ReadaloudError
-from ..fsutil import atomic_path, sigterm_as_interrupt
+from ..fsutil import atomic_path, ensure_dir, sigterm_as_interrupt
+from ..markup.sync import MIME_TYPE as SYNC_TYPE
+from ..markup.sync import SyncMap, build_sync
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import transcript
@@ -93,16 +95,17 @@ def write_episode(
     publish: PublishOptions | None = None,
     pause_scale: float = 1.0,
     article: Article | None = None,
+    editions=None,
 ) -> Manifest:
     """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
 
     `clips` is aligned with the script's segments (None = silence only). `identity` is what the
     manifest records about the episode's origin and voice. `article` (the cleaned article the
     script was read from) goes into the sync map `<slug>.sync.json`, from which the text
-    editions are made.
+    editions are made; `editions` (`books.Editions`) names the talking books to write too.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out_dir)
     audio = audio or AudioSettings()
     publish = publish or PublishOptions()
     settings = audio.encoding()
@@ -144,7 +147,8 @@ def write_episode(
         rendered = render(script, clips, audio_part, audio, tags, pause_scale=pause_scale)
         timeline = rendered.timeline
         files = {"audio": FileEntry.of(audio_part, rendered.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name, article)
+        sync_map = build_sync(script, timeline, article)
+        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name, sync_map)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -167,6 +171,15 @@ def write_episode(
             files=files,
             path=out_dir / f"{slug}.json",
         )
+        if editions is not None and editions.keys():
+            from ..books import BookMeta, stage_editions
+
+            meta = BookMeta.from_manifest(manifest)
+            suffix = audio_path.suffix
+            books = stage_editions(
+                commit, out_dir, slug, sync_map, audio_part, meta, editions, suffix
+            )
+            manifest.files.update(books)
         manifest_part.write_text(manifest.to_json(), encoding="utf-8")
     logger.info(
         "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
@@ -207,11 +220,10 @@ def _sidecar_documents(
     tags: EpisodeTags,
     show: str | None,
     audio_name: str,
-    article: Article | None = None,
+    sync_map: SyncMap,
 ) -> dict[str, tuple[str, str]]:
     """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, sync map, JSON
     transcript."""
-    from ..markup import sync  # the text editions' hand-over
     from ..script.ssml import render_ssml  # the script stage owns SSML
 
     cues = transcript.cues(script, timeline)
@@ -227,6 +239,6 @@ def _sidecar_documents(
         "vtt": (transcript.VTT_TYPE, transcript.render_vtt(cues)),
         "srt": (transcript.SRT_TYPE, transcript.render_srt(cues)),
         "ssml": (SSML_TYPE, render_ssml(script)),
-        "sync": (sync.MIME_TYPE, sync.build_sync(script, timeline, article).to_json()),
+        "sync": (SYNC_TYPE, sync_map.to_json()),
         "transcript": (transcript.JSON_TYPE, transcript.render_json(cues)),
     }

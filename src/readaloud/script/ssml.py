@@ -193,12 +193,48 @@ def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
             last.text = span.written
 
 
+MAX_READ_BREAK_MS = 60_000
+"""A longer pause read from SSML is a typo (or an attack on memory: silence is rendered as samples)."""
+MAX_DEPTH = 100
+"""SSML nested deeper than this is refused (the reader walks the tree recursively)."""
+
+
 def _parse_time(value: str) -> int:
-    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s)\s*", value or "")
+    match = re.fullmatch(r"\s*(\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})\s*(ms|s)\s*", value or "")
     if not match:
         raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
-    number = float(match.group(1))
-    return round(number * (1000 if match.group(2) == "s" else 1))
+    ms = round(float(match.group(1)) * (1000 if match.group(2) == "s" else 1))
+    if ms > MAX_READ_BREAK_MS:
+        raise InputError(
+            f'SSML break time="{value}" is longer than {MAX_READ_BREAK_MS // 1000} s. '
+            "Use a shorter pause."
+        )
+    return ms
+
+
+def _without_encoding(text: str) -> str:
+    """`text` (already decoded) without the encoding its XML declaration names (say UTF-32):
+    it is parsed as UTF-8 now, and expat refuses multi-byte declarations."""
+    start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("<?xml", start):
+        return text
+    end = text.find("?>", start, start + 1000)
+    if end < 0:
+        return text
+    declaration = re.sub(r"\sencoding\s*=\s*(?:\"[^\"]*\"|'[^']*')", "", text[start:end])
+    return declaration + text[end:]
+
+
+def _check_depth(root: ET.Element) -> None:
+    """Refuse a tree nested deeper than MAX_DEPTH, measured without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"the SSML document is nested more than {MAX_DEPTH} elements deep. Flatten it."
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _local(tag: str) -> str:
@@ -305,9 +341,12 @@ class _Collector:
 def parse_ssml(text: str) -> SpeechScript:
     """Read an SSML document (ours or hand-written) back into a speech script."""
     try:
-        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
-    except ET.ParseError as exc:
+        root = ET.fromstring(
+            _without_encoding(text).encode("utf-8") if isinstance(text, str) else text
+        )
+    except (ET.ParseError, ValueError) as exc:
         raise InputError(f"malformed SSML: {exc}. Fix the XML and try again.") from None
+    _check_depth(root)
     if _local(root.tag) != "speak":
         raise InputError(
             f"not an SSML document: the root element is <{_local(root.tag)}>, not <speak>."

@@ -14,6 +14,7 @@ from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, rep
 from readaloud.sources.html import parse_html
 from readaloud.sources.loader import RawSource
 from readaloud.sources.markdown import parse_markdown
+from readaloud.sources.table_cut import rows_to_keep
 from readaloud.sources.text import parse_byline, parse_text
 
 logger = logging.getLogger(__name__)
@@ -26,26 +27,29 @@ def parse_article(
     raw: RawSource,
     *,
     extra_boilerplate: list[Path] | None = None,
+    table_rows: int | None = None,
     trace: Callable[[str, list[Block]], None] | None = None,
 ) -> Article:
     """Recover the article in `raw` (kind html, markdown or text) as an Article.
 
-    `extra_boilerplate` adds TOML rule files to the built-in boilerplate.toml; `trace` is called
-    with each pass's name and its blocks (benchmarks/structure.py uses it to find where a
-    heading is lost). Raises InputError when the source holds no article text, or for SSML
-    (which the script stage reads itself).
+    `extra_boilerplate` adds TOML rule files to the built-in boilerplate.toml; with
+    `table_rows` (what the script reads of a table), big tables are cut before parsing; `trace`
+    is called with each pass's name and its blocks (benchmarks/structure.py uses it to find
+    where a heading is lost). Raises InputError when the source holds no article text, or for
+    SSML (which the script stage reads itself).
     """
     if raw.kind == "ssml":
         raise InputError(
             f"{raw.name} is an SSML speech script, not an article. Use it as a script."
         )
     rules = load_rules(extra_boilerplate)
+    keep = None if table_rows is None else rows_to_keep(table_rows)
     faq = []
     if raw.kind == "html":
-        parsed = parse_html(raw.text, raw.url)
+        parsed = parse_html(raw.text, raw.url, keep)
         blocks, meta, faq = parsed.blocks, parsed.meta, parsed.faq
     elif raw.kind == "markdown":
-        parsed_md = parse_markdown(raw.text)
+        parsed_md = parse_markdown(raw.text, keep)
         blocks, meta = parsed_md.blocks, parsed_md.meta
     else:
         parsed_text = parse_text(raw.text, rules)

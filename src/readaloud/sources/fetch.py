@@ -10,6 +10,7 @@ import http.client
 import logging
 import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
@@ -75,6 +76,10 @@ def fetch_url(
     InputError when the body is larger than `max_bytes` (checked while streaming, so a huge
     response is never held in memory).
     """
+    try:
+        urllib.parse.urlsplit(url).port  # noqa: B018 - raises ValueError on a bad host or port
+    except ValueError as exc:
+        raise InputError(f"{url} is not a valid URL ({exc}). Check the address.") from exc
     opener = urllib.request.build_opener(_LimitedRedirects())
     request = urllib.request.Request(
         url,

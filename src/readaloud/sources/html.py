@@ -14,14 +14,14 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from markdown_it.tree import SyntaxTreeNode
 from markdownify import markdownify
 
 from readaloud.document import QA, Block
 from readaloud.sources.extract import extract_body
 from readaloud.sources.faq_html import details_faq, jsonld_faq
 from readaloud.sources.headings import LESS_THAN, plain_heading_anchors, tidy_body
-from readaloud.sources.markdown import _parser, blocks_from_tree
+from readaloud.sources.markdown import blocks_from_tree, parse_tree
+from readaloud.sources.table_cut import cut_html_tables
 
 logger = logging.getLogger(__name__)
 
@@ -158,16 +158,21 @@ def body_blocks(body: str | None) -> list[Block]:
         strip=["a"],
         escape_misc=False,
     ).replace(LESS_THAN, "&lt;")
-    return blocks_from_tree(SyntaxTreeNode(_parser().parse(markdown)))
+    return blocks_from_tree(parse_tree(markdown))
 
 
-def parse_html(text: str, url: str | None = None) -> ParsedHtml:
-    """Extract the main content of an HTML page into blocks, with metadata and FAQ items."""
+def parse_html(text: str, url: str | None = None, keep_rows: int | None = None) -> ParsedHtml:
+    """Extract the main content of an HTML page into blocks, with metadata and FAQ items.
+
+    `keep_rows`: body rows kept per table (the rest are only counted), None for all."""
     tree = _tree(text)
     faq = jsonld_faq(tree) + details_faq(tree)
-    blocks = body_blocks(page_body(text, url, tree))
+    page = text
+    if keep_rows is not None and cut_html_tables(tree, keep_rows):
+        page = lxml_html.tostring(tree, encoding="unicode")
+    blocks = body_blocks(page_body(page, url, tree))
     meta = _page_meta(tree)
-    for name, value in _traf_meta(text, url).items():
+    for name, value in _traf_meta(page, url).items():
         if name != "language" or "language" not in meta:
             meta[name] = value
     if "title" in meta:
