@@ -37,8 +37,9 @@ class BoilerplateRules:
     quote_marks: tuple[tuple[str, str], ...] = ()
     """(separator, partner) pairs: glyphs that are quotation marks as often as separators."""
 
-    def is_boilerplate(self, text: str) -> bool:
-        """True when the whole `text` (a line, paragraph, heading or item) is page chrome."""
+    def is_boilerplate(self, text: str, *, breadcrumbs: bool = True) -> bool:
+        """True when the whole `text` (a line, paragraph, heading or item) is page chrome;
+        `breadcrumbs=False` leaves navigation trails out of the test (for headings)."""
         line = " ".join(text.split())
         if not line:
             return False
@@ -46,7 +47,7 @@ class BoilerplateRules:
             return True
         if any(p.fullmatch(line) for p in self._user_drop):
             return True
-        return self.is_breadcrumb(line)
+        return breadcrumbs and self.is_breadcrumb(line)
 
     @functools.cached_property
     def _drop_any(self) -> re.Pattern[str]:

@@ -60,8 +60,12 @@ class Cleaner:
 
     def block(self, block: Block) -> Block | None:
         if isinstance(block, Heading):
+            # A heading marked up as one (HTML, Markdown) is no navigation trail: "Les « boîtes
+            # noires »" is a section title. Scraped text guesses its headings, so it is tested.
             text = self.heading(block.text)
-            return dataclasses.replace(block, text=text) if self.keep(text) else None
+            crumbs = self.fix_case
+            keep = text.strip() and not self.rules.is_boilerplate(text, breadcrumbs=crumbs)
+            return dataclasses.replace(block, text=text) if keep else None
         if isinstance(block, Paragraph):
             text = self.text(block.text)
             label = self.text(block.label) if block.label else None
