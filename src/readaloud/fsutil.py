@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -129,13 +130,29 @@ def atomic_path(target: Path) -> Iterator[Path]:
         # mkstemp makes 0600 files; published files get what open() would give (0644 usually)
         os.chmod(tmp_path, 0o666 & ~_umask())
         try:
-            os.replace(tmp_path, target)
+            if _is_special(target):
+                # A device or pipe (-o /dev/null, /dev/stdout) is written into, never replaced:
+                # renaming over /dev/null as root would turn it into a plain file.
+                with open(tmp_path, "rb") as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                tmp_path.unlink()
+            else:
+                os.replace(tmp_path, target)
         except OSError as exc:
             raise _cannot_write(target, exc) from exc
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+def _is_special(target: Path) -> bool:
+    """True when `target` exists and is neither a regular file nor a folder (a device, a pipe)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 @contextlib.contextmanager
