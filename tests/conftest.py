@@ -57,3 +57,18 @@ def synth_cache(tmp_path_factory) -> Path:
     """One Piper audio cache for the end-to-end tests: an article synthesized by one test is
     a cache hit for the next (the seed episode is converted by more than one test module)."""
     return tmp_path_factory.mktemp("synth-cache")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_readaloud_logger():
+    """A CLI run with --quiet/--debug sets the `readaloud` logger's level for the process;
+    each test starts from the default again, so caplog checks do not depend on test order."""
+    import logging
+
+    logger = logging.getLogger("readaloud")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+    yield
+    logger.setLevel(level)
+    logger.propagate = propagate

@@ -39,7 +39,7 @@ SELF_LINK_CLASSES = ("anchor", "headerlink", "toclink", "permalink", "heading-li
 CONTAINERS = frozenset(
     ("ul", "ol", "li", "dl", "dd", "dt", "table", "tbody", "thead", "tfoot", "tr", "td", "th")
 )
-LESS_THAN = "\ue000"  # a private-use stand-in for a literal "<" of the text
+LESS_THAN = "\ue001"  # a private-use stand-in for a literal "<" (not table_cut.OMITTED's \ue000)
 # Class or id words of boxes whose headings are not the article's (split on "-", "_", spaces).
 FURNITURE_WORDS = frozenset(
     (
