@@ -61,14 +61,13 @@ def synth_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_readaloud_logger():
-    """A CLI run with --quiet/--debug sets the `readaloud` logger's level for the process;
-    each test starts from the default again, so caplog checks do not depend on test order."""
+    """A CLI run sets the root logger's and the `readaloud` logger's levels for the process
+    (--quiet, library logs silenced); each test starts from Python's defaults again, so caplog
+    checks do not depend on test order."""
     import logging
 
+    logging.getLogger().setLevel(logging.WARNING)
     logger = logging.getLogger("readaloud")
-    level, propagate = logger.level, logger.propagate
     logger.setLevel(logging.NOTSET)
     logger.propagate = True
     yield
-    logger.setLevel(level)
-    logger.propagate = propagate
