@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,3 +37,37 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@contextlib.contextmanager
+def serve(handler) -> Iterator[str]:
+    """Run an HTTP server with `handler` on 127.0.0.1 (a free port); yield its base URL."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def synth_cache(tmp_path_factory) -> Path:
+    """One Piper audio cache for the end-to-end tests: an article synthesized by one test is
+    a cache hit for the next (the seed episode is converted by more than one test module)."""
+    return tmp_path_factory.mktemp("synth-cache")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_readaloud_logger():
+    """A CLI run sets the root logger's and the `readaloud` logger's levels for the process
+    (--quiet, library logs silenced); each test starts from Python's defaults again, so caplog
+    checks do not depend on test order."""
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)
+    logger = logging.getLogger("readaloud")
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+    yield

@@ -120,7 +120,7 @@ def test_all_files_and_manifest(episode):
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
         ["ties.mp3", "ties.chapters.json", "ties.vtt", "ties.srt", "ties.ssml", "ties.json"]
-        + ["ties.transcript.json", "ties.sync.json"]
+        + ["ties.transcript.json", "ties.sync.json", "ties.html", "ties.embed.html"]
     )
     data = json.loads((out / "ties.json").read_text())
     assert list(data) == list(KEYS)

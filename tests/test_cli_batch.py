@@ -159,7 +159,15 @@ def test_from_list_and_from_feed_with_local_files_and_a_local_http_server(tmp_pa
         )
         out2 = tmp_path / "out2"
         result = invoke(
-            "convert", "--from-feed", str(rss), "-o", str(out2), "--cache-dir", str(tmp_path / "c")
+            "convert",
+            "--from-feed",
+            str(rss),
+            "--allow-local-items",
+            "--allow-private-urls",  # the server is on 127.0.0.1
+            "-o",
+            str(out2),
+            "--cache-dir",
+            str(tmp_path / "c"),
         )
         assert result.exit_code == 0, result.output
         assert "2 converted" in result.output
@@ -191,7 +199,13 @@ def test_url_source_gets_the_pages_image_as_cover(tmp_path):
         )
         out = tmp_path / "out"
         result = invoke(
-            "convert", f"{base}/page.html", "-o", str(out), "--cache-dir", str(tmp_path / "c")
+            "convert",
+            f"{base}/page.html",
+            "--allow-private-urls",  # the image is on 127.0.0.1 too
+            "-o",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "c"),
         )
         assert result.exit_code == 0, result.output
     finally:

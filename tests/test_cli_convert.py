@@ -39,9 +39,9 @@ def convert(*args: str):
 
 
 @pytest.fixture(scope="module")
-def seed_episode(tmp_path_factory):
+def seed_episode(tmp_path_factory, synth_cache):
     out = tmp_path_factory.mktemp("out")
-    cache = tmp_path_factory.mktemp("cache")
+    cache = synth_cache
     result = convert(str(SEED), "-o", str(out), "--cache-dir", str(cache))
     assert result.exit_code == 0, result.output
     manifest_path = next(

@@ -177,3 +177,20 @@ def test_bad_audio_options_are_usage_errors_before_any_work(tmp_path, args):
     result = run("convert", str(SEED), "-o", str(tmp_path / "out"), *args)
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_output_to_a_device_writes_into_it_and_never_replaces_it(tmp_path, seed_path):
+    """`-o /dev/null` as root must not turn /dev/null into a plain file (tested on a private
+    device node, which needs root)."""
+    import os
+    import stat
+
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here ({exc}); needs root")
+    result = CliRunner().invoke(main, ["--quiet", "script", str(seed_path), "-o", str(device)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(device.stat().st_mode)
+    assert not list(tmp_path.glob("*.part"))

@@ -11,8 +11,10 @@ import pytest
 
 from readaloud.errors import InputError, NetworkError
 from readaloud.sources.article_feed import FeedEntry, read_article_feed
+from readaloud.sources.fetch import FetchPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feed"
+LOCAL = FetchPolicy(allow_private=True)
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def server():
 
 
 def test_local_rss_resolves_relative_links_to_paths():
-    entries = read_article_feed(str(FIXTURES / "articles.rss"))
+    entries = read_article_feed(str(FIXTURES / "articles.rss"), local_items=True)
     first = FIXTURES / "articles" / "first.html"
     assert [e.link for e in entries] == [
         str(first),
@@ -54,7 +56,7 @@ def test_local_rss_resolves_relative_links_to_paths():
 
 
 def test_rss_entry_without_link_is_skipped_with_warning(caplog):
-    entries = read_article_feed(str(FIXTURES / "articles.rss"))
+    entries = read_article_feed(str(FIXTURES / "articles.rss"), local_items=True)
     assert "No link at all" not in [e.title for e in entries]
     assert "First article again" not in [e.title for e in entries]  # duplicate link
     assert "No link at all" in caplog.text
@@ -69,12 +71,12 @@ def test_file_url_source_and_file_url_entries(tmp_path):
         <item><title>A</title><link>{article.as_uri()}</link></item>
         </channel></rss>"""
     )
-    entries = read_article_feed(feed.as_uri())
+    entries = read_article_feed(feed.as_uri(), local_items=True)
     assert [e.link for e in entries] == [str(article)]
 
 
 def test_local_atom_feed():
-    entries = read_article_feed(str(FIXTURES / "articles.atom"))
+    entries = read_article_feed(str(FIXTURES / "articles.atom"), local_items=True)
     assert [e.link for e in entries] == [
         str(FIXTURES / "articles" / "first.html"),  # rel=alternate wins over rel=related
         "https://mirror.example.net/blog/post.html",  # xml:base honoured
@@ -105,10 +107,10 @@ def test_rss_1_0_rdf_feed(tmp_path):
 
 
 def test_feed_over_local_http_server(server):
-    entries = read_article_feed(f"{server}/articles.rss")
+    entries = read_article_feed(f"{server}/articles.rss", policy=LOCAL)
     assert entries[0].link == f"{server}/articles/first.html"
     assert entries[1].link == f"{server}/articles/second%20part.md"
-    atom = read_article_feed(f"{server}/articles.atom")
+    atom = read_article_feed(f"{server}/articles.atom", policy=LOCAL)
     assert atom[0].link == f"{server}/articles/first.html"
 
 

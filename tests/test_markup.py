@@ -6,9 +6,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from book_tools import fake_timeline
 
 from readaloud.api import ScriptOptions, load_source
-from readaloud.audio.timeline import Timeline
 from readaloud.document import (
     FAQ,
     QA,
@@ -59,15 +59,6 @@ ARTICLE = Article(
         Table(header=[], rows=[["only one column"], ["layout cell"]]),
     ],
 )
-
-
-def fake_timeline(script: SpeechScript, speech_ms: int = 1000) -> Timeline:
-    """Each segment speaks for `speech_ms`, then its pause (the real assembly does the same)."""
-    at, times = 0, []
-    for _, segment in script.segments():
-        times.append((at, at + speech_ms))
-        at += speech_ms + segment.pause_after_ms
-    return Timeline(sample_rate=22050, duration_ms=at, segments=times)
 
 
 @pytest.fixture(scope="module")

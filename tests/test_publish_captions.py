@@ -164,3 +164,17 @@ def test_parts_are_timed_by_what_is_spoken_not_what_is_written():
     lengths = [[p.end_ms - p.start_ms for p in parts] for parts in (weighted, even)]
     assert lengths[0][holder] > lengths[1][holder] * 1.25  # 5.5 s against 4.0 s
     assert weighted[-1].end_ms == even[-1].end_ms == 12_000
+
+
+def test_vtt_lines_count_the_escaped_text_in_the_file():
+    text = "Run brew edit <formula> to open the <formula> & <cask> in EDITOR, then " + (
+        "a&b<c>" * 20
+    )
+    vtt = render_vtt([Cue(0, 9000, text, segment=0)])
+    lines = blocks(vtt[len("WEBVTT") :])
+    assert all(len(line) <= 65 for cue in lines for line in cue)
+    body = "".join("".join(cue) for cue in lines)
+    assert re.fullmatch(r"([^&]|&(amp|lt|gt);)*", body)  # no reference cut in two
+    assert body.replace(" ", "") == text.replace(" ", "").replace("&", "&amp;").replace(
+        "<", "&lt;"
+    ).replace(">", "&gt;")

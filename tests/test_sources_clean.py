@@ -123,3 +123,15 @@ def test_bad_rules_file(tmp_path):
         load_rules([bad])
     with pytest.raises(ConfigError, match="does not exist"):
         load_rules([tmp_path / "missing.toml"])
+
+
+def test_abbreviations_that_do_not_end_a_sentence_come_from_the_data_file():
+    from readaloud.sources.clean import abbreviations, capitalize_sentences
+
+    words = abbreviations()
+    assert {"gen", "mr", "etc", "sept"} <= words  # the normalizer's abbreviations.toml tables
+    assert {"min", "z.b", "bzw"} <= words  # its not_sentence_end lists
+    assert (
+        capitalize_sentences("met gen. smith. then it rained") == "Met gen. smith. Then it rained"
+    )
+    assert capitalize_sentences("wait 5 min. then go") == "Wait 5 min. then go"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .options import (
     AudioSettings,
     ConvertOptions,
+    Editions,
     PublishOptions,
     ReadingSettings,
     ScriptOptions,
@@ -30,6 +31,7 @@ __all__ = [
     "ArticlePlan",
     "AudioSettings",
     "ConvertOptions",
+    "Editions",
     "Loaded",
     "LocalRunner",
     "Outcome",

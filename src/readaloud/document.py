@@ -49,6 +49,8 @@ class Table:
     rows: list[list[str]]
     caption: str | None = None
     layout: bool = False
+    omitted_rows: int = 0
+    """Body rows of a big table that were cut before parsing (see sources/table_cut.py)."""
     kind: ClassVar[str] = "table"
 
 

@@ -27,6 +27,10 @@ class ConfigError(ReadaloudError):
     """A preset, lexicon or config file is invalid."""
 
 
+class OutputError(ReadaloudError):
+    """An output file or folder cannot be written there."""
+
+
 class UsageError(ReadaloudError):
     """The call itself is wrong (e.g. no source given): exit code 2, like a command-line usage error."""
 

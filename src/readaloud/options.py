@@ -6,6 +6,7 @@ flags, environment and presets) and handed down unchanged; every stage reads onl
       audio:   AudioSettings   how it sounds and is encoded (audio/)
       publish: PublishOptions  what is written beside the audio (publish/)
       synth:   SynthOptions    where clips are cached, how many workers, progress
+      editions: Editions       talking books written beside the episode (books/)
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .audio.render import AudioSettings
+from .books.editions import Editions
 from .publish.episode import PublishOptions
 from .script.reading import ReadingSettings
 
 DEFAULT_MAX_BYTES = 10_000_000
+DEFAULT_TIMEOUT = 60.0
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_TIMEOUT",
     "AudioSettings",
     "ConvertOptions",
+    "Editions",
     "PublishOptions",
     "ReadingSettings",
     "ScriptOptions",
@@ -61,6 +66,20 @@ class ScriptOptions:
     """Extra boilerplate pattern files (TOML)."""
     lexicons: tuple[Path, ...] = ()
     """Pronunciation lexicons, later ones win over earlier and built-in ones."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Deadline of every fetch, in seconds (look-up, redirects and body)."""
+    allow_private_urls: bool = False
+    """Let articles and feeds make readaloud fetch loopback/private/link-local addresses."""
+    feed_links: frozenset[str] = frozenset()
+    """Sources that a feed listed: fetched as URLs the article side asked for (no private
+    addresses unless `allow_private_urls`), not as the user's own choice."""
+
+    @property
+    def fetch(self):
+        """The `sources.fetch.FetchPolicy` of these options."""
+        from .sources.fetch import FetchPolicy
+
+        return FetchPolicy(timeout=self.timeout, allow_private=self.allow_private_urls)
 
 
 @dataclass(frozen=True)
@@ -87,3 +106,6 @@ class ConvertOptions:
     synth: SynthOptions = field(default_factory=SynthOptions)
     force: bool = False
     """Re-render even when an episode is up to date."""
+    editions: Editions = field(default_factory=Editions)
+    """Talking books to write too (EPUB, DAISY); not part of the audio's identity: asking for
+    one later writes it from the existing episode."""

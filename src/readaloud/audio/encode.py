@@ -6,13 +6,12 @@ import functools
 import json
 import logging
 import math
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
 from ..ffmpeg import ffmpeg, ffmpeg_exe, run_ffmpeg
-from ..fsutil import write_text_atomic
+from ..fsutil import temp_dir, write_text_atomic
 from . import loudness
 from .timeline import ChapterMark
 
@@ -132,7 +131,7 @@ def encode(
     ffmpeg().require_encoder(FORMATS[settings.format][0])
     filters = output_filters(settings, plan)
     args = ["-i", str(wav)]
-    with tempfile.TemporaryDirectory(prefix="readaloud-enc-") as tmp:
+    with temp_dir("enc") as tmp:
         if settings.format == "m4b":
             meta = Path(tmp) / "chapters.ffmeta"
             meta.write_text(ffmetadata(chapters or [], tags), encoding="utf-8")
@@ -190,7 +189,7 @@ def _measure_encoder_gain(settings: EncodeSettings) -> float:
     LAME in CBR/ABR mode lowers the level by about 0.45 dB at every bitrate (VBR and AAC do not);
     measuring it on 3 s of tones lets the loudness plan compensate whatever encoder is used.
     """
-    with tempfile.TemporaryDirectory(prefix="readaloud-cal-") as tmp:
+    with temp_dir("cal") as tmp:
         src = Path(tmp) / "noise.wav"
         enc = Path(tmp) / f"noise.{settings.extension}"
         # Steady tones in the speech band: noise would measure the codec's coding loss on an

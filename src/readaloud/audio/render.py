@@ -6,10 +6,10 @@ MP3 or M4B and writes the tags and chapters, and returns the file with its timel
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..fsutil import temp_dir
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import encode as encoding
@@ -69,7 +69,7 @@ def render(
     `clips` is aligned with the script's segments (None = the segment's pause only).
     """
     encode_settings = settings.encoding()
-    with tempfile.TemporaryDirectory(prefix="readaloud-episode-") as tmp:
+    with temp_dir("episode") as tmp:
         wav = Path(tmp) / "episode.wav"
         timeline = assemble(
             script,

@@ -28,7 +28,12 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """
     level = logging.DEBUG if debug else logging.ERROR if quiet else logging.WARNING
     terminate_like_ctrl_c()
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # Libraries (trafilatura, htmldate ...) log what only a developer can act on ("discarding
+    # data: None"): their records show with --debug only; readaloud's own at `level`.
+    root_level = logging.DEBUG if debug else logging.CRITICAL + 1
+    logging.basicConfig(level=root_level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    logging.getLogger().setLevel(root_level)
+    logging.getLogger("readaloud").setLevel(level)
     ctx.obj = {"debug": debug, "quiet": quiet}
 
 

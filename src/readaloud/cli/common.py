@@ -10,7 +10,13 @@ from pathlib import Path
 import click
 
 from ..errors import ReadaloudError
-from ..options import DEFAULT_MAX_BYTES, ReadingSettings, ScriptOptions, VoiceOptions
+from ..options import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    ReadingSettings,
+    ScriptOptions,
+    VoiceOptions,
+)
 
 logger = logging.getLogger("readaloud")
 
@@ -46,6 +52,18 @@ def handle_errors(func):
     return wrapper
 
 
+def _known_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A usage error (exit 2) for an engine name no installed package registers."""
+    if value is None:
+        return None
+    from ..engines.registry import engine_names
+
+    known = engine_names()
+    if value not in known:
+        raise click.BadParameter(f"unknown engine {value!r}. Known engines: {', '.join(known)}.")
+    return value
+
+
 class EngineOption(click.Option):
     """`--engine`, whose help lists the engines the registry holds (plugins included)."""
 
@@ -66,7 +84,9 @@ def script_options(func):
             metavar="NAME|PATH",
             help="Voice preset (see `readaloud voices`), or a Piper .onnx model path or name.",
         ),
-        click.option("--engine", type=str, cls=EngineOption, help="Speech engine."),
+        click.option(
+            "--engine", type=str, cls=EngineOption, callback=_known_engine, help="Speech engine."
+        ),
         click.option("--rate", type=float, help="Speaking rate, 1.0 = normal, 1.2 = 20% faster."),
         click.option("--language", help="Override the article's language (BCP 47, e.g. en-GB)."),
         click.option(
@@ -80,7 +100,7 @@ def script_options(func):
             "--boilerplate",
             multiple=True,
             type=click.Path(path_type=Path),
-            help="Extra boilerplate patterns (TOML) to strip; repeatable.",
+            help="Extra boilerplate patterns (TOML) to strip, run with a time limit; repeatable.",
         ),
         click.option("--no-intro", is_flag=True, help="Do not read title, author and date first."),
         click.option("--no-date", is_flag=True, help="Do not read the publication date."),
@@ -126,6 +146,19 @@ def script_options(func):
             show_default=True,
             help="Refuse inputs larger than this many MB.",
         ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Give up on a URL whose complete answer takes longer than this (seconds).",
+        ),
+        click.option(
+            "--allow-private-urls",
+            is_flag=True,
+            help="Let articles and feeds make readaloud fetch loopback, private and "
+            "link-local addresses (their images, feed items).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -151,4 +184,6 @@ def script_settings(kw: dict) -> ScriptOptions:
         max_bytes=kw.pop("max_size") * 1_000_000,
         boilerplate=tuple(kw.pop("boilerplate")),
         lexicons=tuple(kw.pop("lexicons")),
+        timeout=kw.pop("timeout"),
+        allow_private_urls=kw.pop("allow_private_urls"),
     )

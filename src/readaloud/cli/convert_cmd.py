@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 import sys
@@ -44,6 +45,11 @@ def _bitrate(value: str) -> str:
 @click.option(
     "--from-feed", metavar="URL|FILE", help="An RSS/Atom feed of articles: convert each entry."
 )
+@click.option(
+    "--allow-local-items",
+    is_flag=True,
+    help="With a local --from-feed file: also convert entries that are files in its folder.",
+)
 @script_options
 @click.option(
     "--format",
@@ -74,7 +80,7 @@ def _bitrate(value: str) -> str:
 @click.option(
     "--cover",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Cover art (JPEG/PNG); default: the article's image when local.",
+    help="Cover art (JPEG/PNG); default: the article's own image, rebuilt without metadata.",
 )
 @click.option(
     "--album",
@@ -102,6 +108,14 @@ def _bitrate(value: str) -> str:
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
 )
+@click.option(
+    "--no-html", is_flag=True, help="Do not write the player page <slug>.html and its embed."
+)
+@click.option(
+    "--epub", is_flag=True, help="Also write <slug>.epub: EPUB 3 text with synchronized audio."
+)
+@click.option("--daisy", is_flag=True, help="Also write <slug>.daisy/: a DAISY 2.02 talking book.")
+@click.option("--daisy-zip", is_flag=True, help="Also write <slug>.daisy.zip (the DAISY book).")
 @click.option("--force", is_flag=True, help="Re-render even when an episode is up to date.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Refresh DIR/feed.xml after the batch.")
 @click.option("--base-url", help="Base URL of the published files (for --feed).")
@@ -109,7 +123,8 @@ def _bitrate(value: str) -> str:
 @click.pass_context
 @handle_errors
 def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed, **kw) -> None:
-    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest.
+    """Convert SOURCE... into podcast episodes: MP3 + chapters, transcripts, script, manifest,
+    and with --epub / --daisy talking books whose text is synchronized with the audio.
 
     SOURCE is a file, a folder of articles, an http(s) URL or - for stdin. An episode whose
     article and settings did not change is skipped as up to date.
@@ -119,7 +134,17 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     root = ctx.find_root().params
     quiet, debug = root.get("quiet", False), root.get("debug", False)
     script = script_settings(kw)
-    found = api.expand_sources(sources, from_list, from_feed)
+    feed_links: set[str] = set()
+    found = api.expand_sources(
+        sources,
+        from_list,
+        from_feed,
+        local_items=kw.pop("allow_local_items"),
+        policy=script.fetch,
+        feed_links=feed_links,
+    )
+    # A feed's entries are fetched as URLs the article side asked for, not the user.
+    script = dataclasses.replace(script, feed_links=frozenset(feed_links))
     batch = len(found) > 1
     options = api.ConvertOptions(
         script=script,
@@ -135,7 +160,9 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             outro=kw.pop("outro"),
             outro_title=kw.pop("outro_title"),
         ),
-        publish=api.PublishOptions(cover=kw.pop("cover"), album=kw.pop("album")),
+        publish=api.PublishOptions(
+            cover=kw.pop("cover"), album=kw.pop("album"), html=not kw.pop("no_html")
+        ),
         synth=api.SynthOptions(
             cache_dir=kw.pop("cache_dir"),
             use_cache=not kw.pop("no_cache"),
@@ -143,7 +170,12 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             progress=not quiet and not batch,
         ),
         force=kw.pop("force"),
+        editions=api.Editions(
+            epub=kw.pop("epub"), daisy=kw.pop("daisy"), daisy_zip=kw.pop("daisy_zip")
+        ),
     )
+    if (options.editions.daisy or options.editions.daisy_zip) and options.audio.format != "mp3":
+        raise click.UsageError("--daisy needs --format mp3: DAISY 2.02 books carry MP3 audio.")
     # Connect first: an unreachable scheduler fails before anything is written.
     runner = open_runner(kw.pop("scheduler"), kw.pop("workers"), debug=debug)
     with runner or contextlib.nullcontext():

@@ -58,9 +58,11 @@ def feed_settings(flags: dict):
     is_flag=True,
     help="Check the existing feed instead of writing it: one line per problem, exit 1 if any.",
 )
+@click.option("--no-index", is_flag=True, help="Do not write the podcast's page DIR/index.html.")
 @handle_errors
-def feed(directory: Path, output: Path | None, check: bool, **flags) -> None:
-    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR.
+def feed(directory: Path, output: Path | None, check: bool, no_index: bool, **flags) -> None:
+    """Write an RSS 2.0 podcast feed (Apple + Podcasting 2.0 tags) for the episodes in DIR,
+    and DIR/index.html, the podcast's web page listing every episode with its player.
 
     Channel defaults can live in DIR/readaloud-feed.toml (same names as the options). With
     --check, the feed already written (DIR/feed.xml or --output) is checked against Apple's
@@ -73,5 +75,5 @@ def feed(directory: Path, output: Path | None, check: bool, **flags) -> None:
         require_good_feed(path, directory, report=click.echo)
         click.echo(f"{path}: no problems found", err=True)
         return
-    path = write_feed(directory, feed_settings(flags), output)
+    path = write_feed(directory, feed_settings(flags), output, index=not no_index)
     click.echo(str(path), err=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import ReadaloudError
+from ..fsutil import check_output_dir, temp_dir
 from ..options import ConvertOptions, ScriptOptions
 from ..pcm import PCM, Clip
 from ..script.model import SpeechScript
@@ -21,6 +21,7 @@ from ..synth.run import default_cache_dir
 from .finish import finish_article
 from .load import load_source
 from .outcome import Outcome, Status
+from .outputs import prepare_output
 from .plan import ArticlePlan, SlugBook, plan_article
 from .runner import LocalRunner, Runner
 
@@ -55,10 +56,12 @@ def convert(
     options = options or ConvertOptions()
     out_dir = Path(output_dir)
     found = expand_sources(tuple(os.fspath(s) for s in sources), None, None)
+    check_output_dir(out_dir)
     _check_ffmpeg(options.audio.format)
+    prepare_output(out_dir, options.synth)
     runner = runner or LocalRunner()
     report = on_outcome or (lambda outcome: None)
-    with tempfile.TemporaryDirectory(prefix="readaloud-clips-") as tmp:
+    with temp_dir("clips") as tmp:
         synth = options.synth
         cache_dir = (synth.cache_dir or default_cache_dir()) if synth.use_cache else Path(tmp)
         store = ClipStore(cache_dir)

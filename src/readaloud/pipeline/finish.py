@@ -4,36 +4,20 @@ files in the output folder (stitch, loudness, encode, tags, sidecars, manifest l
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import ReadaloudError
+from ..fsutil import FULL, READ_ONLY, temp_dir
 from ..pcm import Clip
+from ..publish.cover_image import article_cover
 from ..publish.episode import write_episode
+from ..publish.manifest import Manifest
 from .outcome import Outcome, Status
+from .outputs import named_write_error
 from .plan import ArticlePlan
 
 logger = logging.getLogger(__name__)
-
-
-def _fetch_cover(image: str | None, folder: Path) -> Path | None:
-    """The article's image, fetched along with a web page, as the cover when it is JPEG/PNG."""
-    if not image or not image.startswith(("http://", "https://")):
-        return None
-    from ..audio.tags import image_type
-    from ..sources.fetch import fetch_url
-
-    try:
-        fetched = fetch_url(image, max_bytes=5_000_000, timeout=10.0)
-        path = folder / "cover"
-        path.write_bytes(fetched.data)
-        image_type(path)
-    except ReadaloudError as exc:
-        logger.warning("The article image is not used as cover: %s", exc)
-        return None
-    return path
 
 
 def finish_article(plan: ArticlePlan, clips: Mapping[str, Clip], synthesized: int) -> Outcome:
@@ -44,22 +28,12 @@ def finish_article(plan: ArticlePlan, clips: Mapping[str, Clip], synthesized: in
         clips[utterance.key] if (utterance := plan.utterances.get(index)) else None
         for index in range(count)
     ]
-    publish = plan.options.publish
-    with tempfile.TemporaryDirectory(prefix="readaloud-cover-") as cover_dir:
-        if publish.cover is None and plan.source_url:
-            cover = _fetch_cover(plan.image, Path(cover_dir))
-            publish = replace(publish, cover=cover)
-        manifest = write_episode(
-            plan.script,
-            aligned,
-            plan.output_dir,
-            slug=plan.slug,
-            identity=plan.identity,
-            audio=plan.options.audio,
-            publish=publish,
-            pause_scale=plan.preset.pause_scale,
-            article=plan.article,
-        )
+    try:
+        manifest = _write(plan, aligned)
+    except OSError as exc:
+        if exc.errno not in FULL + READ_ONLY:
+            raise
+        raise named_write_error(exc, plan.output_dir, plan.options.synth.cache_dir) from exc
     files = {key: plan.output_dir / entry.name for key, entry in manifest.files.items()}
     return Outcome(
         plan.source,
@@ -69,3 +43,30 @@ def finish_article(plan: ArticlePlan, clips: Mapping[str, Clip], synthesized: in
         synthesized=synthesized,
         cached=len(plan.utterances) - synthesized,
     )
+
+
+def _write(plan: ArticlePlan, aligned: list[Clip | None]) -> Manifest:
+    """The episode's files, with the article's own image (checked and cleaned) as the cover
+    unless the user gave one."""
+    publish = plan.options.publish
+    with temp_dir("cover") as cover_dir:
+        if publish.cover is None:
+            cover = article_cover(
+                plan.image,
+                Path(cover_dir),
+                remote=bool(plan.source_url),
+                policy=plan.options.script.fetch,
+            )
+            publish = replace(publish, cover=cover)
+        return write_episode(
+            plan.script,
+            aligned,
+            plan.output_dir,
+            slug=plan.slug,
+            identity=plan.identity,
+            audio=plan.options.audio,
+            publish=publish,
+            pause_scale=plan.preset.pause_scale,
+            article=plan.article,
+            editions=plan.editions,
+        )

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import json
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .._version import __version__
@@ -69,12 +69,21 @@ def _merged_lexicon(files: tuple[tuple[str, int, int], ...]):
 
 
 def load_source(source: str, options: ScriptOptions) -> Loaded:
-    """Read `source` and turn it into a speech script for the chosen voice."""
+    """Read `source` and turn it into a speech script for the chosen voice.
+
+    A source in `options.feed_links` is fetched as a URL the article side asked for.
+    """
     from ..script.normalize import NormalizeOptions
     from ..sources import parse_article, read_source
+    from ..sources.image_ref import article_image
     from ..voices import resolve_preset
 
-    raw = read_source(source, max_bytes=options.max_bytes)
+    raw = read_source(
+        source,
+        max_bytes=options.max_bytes,
+        policy=options.fetch,
+        requested_by="article" if source in options.feed_links else "user",
+    )
     digest = hashlib.sha256(raw.data).hexdigest()
     voice = options.voice
 
@@ -87,11 +96,18 @@ def load_source(source: str, options: ScriptOptions) -> Loaded:
     if raw.kind == "ssml":
         script = parse_ssml(raw.text)
         script.language = options.language or script.language
+        # An SSML file is as untrusted as any article: its image passes the same check.
+        image = article_image(script.metadata.image, raw.name, raw.url)
+        script.metadata = replace(script.metadata, image=image)
         preset, warnings = preset_for(script.language)
         return Loaded(script, None, raw.name, raw.url, digest, preset, warnings)
 
-    article = parse_article(raw, extra_boilerplate=list(options.boilerplate) or None)
-    article.image = _local_image(article.image, raw)
+    article = parse_article(
+        raw,
+        extra_boilerplate=list(options.boilerplate) or None,
+        table_rows=options.reading.table_row_limit,
+    )
+    article.image = article_image(article.image, raw.name, raw.url)
     article.language = options.language or article.language
     preset, warnings = preset_for(article.language)
     lexicon = _lexicon_for(preset, options)
@@ -104,16 +120,6 @@ def load_source(source: str, options: ScriptOptions) -> Loaded:
     if not script.chapters:
         raise InputError(f"{raw.name}: no text to speak was found.")
     return Loaded(script, article, raw.name, raw.url, digest, preset, warnings)
-
-
-def _local_image(image: str | None, raw) -> str | None:
-    """A relative image path in a local article is made absolute (it may become the cover)."""
-    if not image or "://" in image or image.startswith("data:") or raw.url or raw.name == "-":
-        return image
-    path = Path(image)
-    if not path.is_absolute():
-        path = Path(raw.name).resolve().parent / path
-    return str(path)
 
 
 def episode_guid(loaded: Loaded) -> str:

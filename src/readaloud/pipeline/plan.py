@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..books.editions import Editions, add_editions, kept_editions
 from ..document import Article
 from ..engines.registry import get_engine
 from ..errors import EngineError
@@ -50,6 +51,8 @@ class ArticlePlan:
     source_url: str | None = None
     article: Article | None = None
     """The cleaned article (None for SSML input), for the sync map of the text editions."""
+    editions: Editions = field(default_factory=Editions)
+    """The talking books to write: those asked for and those the episode already had."""
 
     @property
     def segment_count(self) -> int:
@@ -109,9 +112,14 @@ def plan_article(
     manifest_path = output_dir / f"{slug}.json"
     manifest = None if options.force else read_manifest(manifest_path)
     if manifest and manifest.is_current(identity.source_sha256, identity.settings_sha256):
-        files = {key: output_dir / entry.name for key, entry in manifest.files.items()}
-        return Outcome(source, Status.UP_TO_DATE, manifest_path, files=files)
-    return _packets(article_id, source, output_dir, options, store, loaded, slug, identity)
+        missing = options.editions.missing(manifest)
+        if missing.keys():  # written from the episode's audio and sync map, no synthesis
+            manifest = add_editions(manifest_path, missing)
+        if manifest is not None:
+            files = {key: output_dir / entry.name for key, entry in manifest.files.items()}
+            return Outcome(source, Status.UP_TO_DATE, manifest_path, files=files)
+    plan = _packets(article_id, source, output_dir, options, store, loaded, slug, identity)
+    return replace(plan, editions=kept_editions(read_manifest(manifest_path), options.editions))
 
 
 def _packets(

@@ -34,10 +34,18 @@ SRT_LAYOUT = Layout(width=32, lines=2)
 
 
 def _words(text: str, width: int) -> list[str]:
-    """The words of `text`; a word wider than a line (a URL) is cut into line-wide pieces."""
+    """The words of `text`; a word wider than a line (a URL) is cut into line-wide pieces,
+    never inside a character reference such as `&amp;` (escaped VTT text)."""
     words = []
     for word in text.split():
-        words.extend(word[i : i + width] for i in range(0, len(word), width))
+        start = 0
+        while start < len(word):
+            end = min(start + width, len(word))
+            amp = word.rfind("&", start + 1, end)
+            if end < len(word) and amp > 0 and ";" not in word[amp:end]:
+                end = amp  # a reference is at most a few characters: cut before it
+            words.append(word[start:end])
+            start = end
     return words
 
 

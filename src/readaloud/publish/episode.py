@@ -19,8 +19,9 @@ from ..audio.render import AudioSettings, render
 from ..audio.tags import EpisodeTags, image_type
 from ..audio.timeline import Timeline
 from ..document import Article
-from ..errors import ReadaloudError
-from ..fsutil import atomic_path, sigterm_as_interrupt
+from ..fsutil import atomic_path, ensure_dir, sigterm_as_interrupt
+from ..markup.sync import MIME_TYPE as SYNC_TYPE
+from ..markup.sync import SyncMap, build_sync
 from ..pcm import Clip
 from ..script.model import SpeechScript
 from . import transcript
@@ -47,6 +48,8 @@ class PublishOptions:
     """Album tag and podcast name in the chapters file; None = the site name."""
     transcript_json: bool = True
     """Also write `<slug>.transcript.json` (Podcasting 2.0 JSON transcript)."""
+    html: bool = True
+    """Also write the player page `<slug>.html` and its embed `<slug>.embed.html`."""
 
 
 def _date(script: SpeechScript) -> str | None:
@@ -58,23 +61,13 @@ def _date(script: SpeechScript) -> str | None:
     return text if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", text) else None
 
 
-def _cover(options: PublishOptions, script: SpeechScript) -> Path | None:
-    """The cover to embed: --cover (must be valid), else the article image if a local JPEG/PNG."""
+def _cover(options: PublishOptions) -> Path | None:
+    """The cover to embed: `options.cover` (the user's --cover, or the article's image that the
+    pipeline checked and cleaned with `publish.cover_image.article_cover`)."""
     if options.cover:
         image_type(Path(options.cover))  # a bad --cover is the user's to fix: fail clearly
         return Path(options.cover)
-    image = script.metadata.image
-    if not image or re.match(r"^[a-z][a-z0-9+.-]*://", str(image), re.I):
-        return None
-    path = Path(str(image))
-    if not path.is_file():
-        return None
-    try:
-        image_type(path)
-    except ReadaloudError as exc:
-        logger.warning("Article image not used as cover: %s", exc)
-        return None
-    return path
+    return None
 
 
 def _text(value) -> str | None:
@@ -93,21 +86,22 @@ def write_episode(
     publish: PublishOptions | None = None,
     pause_scale: float = 1.0,
     article: Article | None = None,
+    editions=None,
 ) -> Manifest:
     """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
 
     `clips` is aligned with the script's segments (None = silence only). `identity` is what the
     manifest records about the episode's origin and voice. `article` (the cleaned article the
     script was read from) goes into the sync map `<slug>.sync.json`, from which the text
-    editions are made.
+    editions are made; `editions` (`books.Editions`) names the talking books to write too.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out_dir)
     audio = audio or AudioSettings()
     publish = publish or PublishOptions()
     settings = audio.encoding()
     meta = script.metadata
-    cover = _cover(publish, script)
+    cover = _cover(publish)
     url = _text(meta.url)
     site_name = _text(meta.site_name)
     show = _text(publish.album) or show_title(out_dir)
@@ -139,12 +133,14 @@ def write_episode(
         sidecar_parts = {
             key: staged.reserve(name) for key, name in _sidecar_names(slug, publish).items()
         }
+        page_parts = {key: staged.reserve(name) for key, name in _page_names(slug, publish)}
         audio_part = staged.reserve(audio_path.name)
 
         rendered = render(script, clips, audio_part, audio, tags, pause_scale=pause_scale)
         timeline = rendered.timeline
         files = {"audio": FileEntry.of(audio_part, rendered.mime_type, name=audio_path.name)}
-        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name, article)
+        sync_map = build_sync(script, timeline, article)
+        documents = _sidecar_documents(script, timeline, tags, show, audio_path.name, sync_map)
         for key, part in sidecar_parts.items():
             mime_type, text = documents[key]
             part.write_text(text, encoding="utf-8")
@@ -167,6 +163,17 @@ def write_episode(
             files=files,
             path=out_dir / f"{slug}.json",
         )
+        if editions is not None and editions.keys():
+            from ..books import BookMeta, stage_editions
+
+            meta = BookMeta.from_manifest(manifest)
+            suffix = audio_path.suffix
+            books = stage_editions(
+                commit, out_dir, slug, sync_map, audio_part, meta, editions, suffix
+            )
+            manifest.files.update(books)
+        if page_parts:
+            _write_pages(page_parts, staged, manifest, sync_map)
         manifest_part.write_text(manifest.to_json(), encoding="utf-8")
     logger.info(
         "wrote %s (%d ms, %d chapters)", audio_path, timeline.duration_ms, len(timeline.chapters)
@@ -188,6 +195,22 @@ class _Stage:
         return part
 
 
+def _page_names(slug: str, options: PublishOptions) -> list[tuple[str, str]]:
+    from ..web.page import page_names
+
+    return list(page_names(slug).items()) if options.html else []
+
+
+def _write_pages(parts, staged, manifest, sync_map) -> None:
+    """The player page and its embed, linking to every file published so far (books too)."""
+    from ..web.page import HTML_TYPE, player_documents
+
+    documents = player_documents(manifest, sync_map)
+    for key, part in parts.items():
+        part.write_text(documents[key], encoding="utf-8")
+        manifest.files[key] = FileEntry.of(part, HTML_TYPE, name=staged.names[part])
+
+
 def _sidecar_names(slug: str, options: PublishOptions) -> dict[str, str]:
     names = {
         "chapters": f"{slug}.chapters.json",
@@ -207,11 +230,10 @@ def _sidecar_documents(
     tags: EpisodeTags,
     show: str | None,
     audio_name: str,
-    article: Article | None = None,
+    sync_map: SyncMap,
 ) -> dict[str, tuple[str, str]]:
     """MIME type and text of every sidecar: chapters JSON, VTT, SRT, SSML, sync map, JSON
     transcript."""
-    from ..markup import sync  # the text editions' hand-over
     from ..script.ssml import render_ssml  # the script stage owns SSML
 
     cues = transcript.cues(script, timeline)
@@ -227,6 +249,6 @@ def _sidecar_documents(
         "vtt": (transcript.VTT_TYPE, transcript.render_vtt(cues)),
         "srt": (transcript.SRT_TYPE, transcript.render_srt(cues)),
         "ssml": (SSML_TYPE, render_ssml(script)),
-        "sync": (sync.MIME_TYPE, sync.build_sync(script, timeline, article).to_json()),
+        "sync": (SYNC_TYPE, sync_map.to_json()),
         "transcript": (transcript.JSON_TYPE, transcript.render_json(cues)),
     }

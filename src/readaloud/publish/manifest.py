@@ -43,7 +43,19 @@ KEYS = (
     "chapters",
     "files",
 )
-FILE_KEYS = ("audio", "chapters", "vtt", "srt", "ssml", "transcript", "sync", "epub", "daisy")
+FILE_KEYS = (
+    "audio",
+    "chapters",
+    "vtt",
+    "srt",
+    "ssml",
+    "transcript",
+    "sync",
+    "epub",
+    "daisy",
+    "html",
+    "embed",
+)
 
 
 @dataclass

@@ -9,6 +9,7 @@ cues that fit the Podcast Index layout (see captions.py). Every cue keeps its se
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -106,18 +107,37 @@ def _spoken_weights(segment: Segment) -> list[float] | None:
     return weights
 
 
+# Escaping ">" also makes "-->" impossible inside a cue.
+VTT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
 def _vtt_escape(text: str) -> str:
-    # Escaping ">" also makes "-->" impossible inside a cue.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(VTT_ESCAPES.get(ch, ch) for ch in text)
+
+
+def _vtt_escaped(cue: Cue) -> Cue:
+    """`cue` with its text escaped for VTT (so line lengths count what is in the file), its
+    spoken weights spread over the characters of each reference."""
+    weights = cue.weights
+    if weights is not None and len(weights) == sum(not ch.isspace() for ch in cue.text):
+        spread = iter(weights)
+        weights = [
+            share
+            for ch in cue.text
+            if not ch.isspace()
+            for share in [next(spread) / len(VTT_ESCAPES.get(ch, ch))]
+            * len(VTT_ESCAPES.get(ch, ch))
+        ]
+    return dataclasses.replace(cue, text=_vtt_escape(cue.text), weights=weights)
 
 
 def render_vtt(sentences: list[Cue]) -> str:
     """WebVTT: header, then `HH:MM:SS.mmm --> HH:MM:SS.mmm` cues of at most two escaped lines
     of at most 65 characters (long sentences split into several cues)."""
     blocks = ["WEBVTT"]
-    for cue in caption_cues(sentences, VTT_LAYOUT):
+    for cue in caption_cues([_vtt_escaped(cue) for cue in sentences], VTT_LAYOUT):
         timing = f"{format_ms(cue.start_ms)} --> {format_ms(cue.end_ms)}"
-        blocks.append(timing + "".join(f"\n{_vtt_escape(line)}" for line in cue.lines))
+        blocks.append(timing + "".join(f"\n{line}" for line in cue.lines))
     return "\n\n".join(blocks) + "\n"
 
 

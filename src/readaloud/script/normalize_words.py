@@ -78,12 +78,21 @@ class Words:
         return words
 
 
+_TOO_BIG = (NotImplementedError, OverflowError, TypeError, ValueError, KeyError, IndexError)
+"""What num2words raises past a language's largest number (ru: KeyError, es: OverflowError)."""
+
+
 @lru_cache(maxsize=4096)
 def _cached(lang: str, kind: str, number: int, keep_and: bool) -> str:
     try:
         words = num2words(number, lang=lang, to=kind)
-    except (NotImplementedError, OverflowError, TypeError, ValueError):
-        words = num2words(number, lang=lang)
+    except _TOO_BIG:
+        try:
+            words = num2words(number, lang=lang)
+        except _TOO_BIG:
+            # Past the language's largest number name (num2words: "abs(n) must be less than"):
+            # read the digits one by one.
+            words = " ".join(num2words(int(d), lang=lang) for d in str(abs(number)))
     words = words.replace(",", "")
     if not keep_and:
         words = _AND.sub("", words)

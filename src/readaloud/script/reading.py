@@ -175,7 +175,7 @@ class Reader:
             return
         width = max([len(header)] + [len(r) for r in rows])
         if width == 2 and len(header) == 2 and header[0] and not header[1]:
-            yield from self._key_value_table(header[0], rows, block.caption)
+            yield from self._key_value_table(header[0], rows, block)
             return
         if any(header):
             header = header + [""] * (width - len(header))
@@ -184,7 +184,10 @@ class Reader:
             intro = self._say("table_columns", columns=columns, names=joined)
         else:
             names = []
-            size = {"rows": self._say("rows", len(rows)), "columns": self._say("columns", width)}
+            size = {
+                "rows": self._say("rows", len(rows) + block.omitted_rows),
+                "columns": self._say("columns", width),
+            }
             intro = self._say("table_size", **size)
         if block.caption:
             intro = f"{_sentence(block.caption)} {intro}"
@@ -192,7 +195,7 @@ class Reader:
         for number, row in enumerate(rows[: self.settings.table_row_limit], 1):
             text = self._row(row, names, number)
             yield Utterance(text, "table", p.table_row, False, f"row:{number - 1}")
-        yield from self._table_end(len(rows))
+        yield from self._table_end(len(rows) + block.omitted_rows)
 
     def _table_end(self, rows: int) -> Iterator[Utterance]:
         """Say how many rows were left out of a large table, then pause."""
@@ -202,12 +205,16 @@ class Reader:
             yield Utterance(text, "table", self.pauses.table_row, False, "more")
         yield from self._end_block()
 
-    def _key_value_table(self, name: str, rows: list[list[str]], caption: str | None):
+    def _key_value_table(self, name: str, rows: list[list[str]], block: Table):
         """A two-column fact box (an infobox): "Founded: 1998." per row."""
         p = self.pauses
-        intro = self._say("table_about", name=name.rstrip("."), rows=self._say("rows", len(rows)))
-        if caption:
-            intro = f"{_sentence(caption)} {intro}"
+        intro = self._say(
+            "table_about",
+            name=name.rstrip("."),
+            rows=self._say("rows", len(rows) + block.omitted_rows),
+        )
+        if block.caption:
+            intro = f"{_sentence(block.caption)} {intro}"
         yield Utterance(intro, "table", p.table_row, False, "intro")
         for number, row in enumerate(rows[: self.settings.table_row_limit]):
             key, value = (row + [""])[:2]
@@ -217,7 +224,7 @@ class Reader:
                 else _sentence(key or value)
             )
             yield Utterance(text, "table", p.table_row, False, f"row:{number}")
-        yield from self._table_end(len(rows))
+        yield from self._table_end(len(rows) + block.omitted_rows)
 
     def _row(self, row: list[str], names: list[str], number: int) -> str:
         if not names:

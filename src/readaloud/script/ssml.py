@@ -11,16 +11,22 @@ validates against the W3C SSML 1.0 schema and can be sent to a cloud engine as i
 
 from __future__ import annotations
 
+import logging
 import re
 import xml.etree.ElementTree as ET
 
 from ..errors import InputError
 from .model import ArticleMeta, Chapter, Segment, Span, SpeechScript
 
+logger = logging.getLogger(__name__)
+
 SSML_NS = "http://www.w3.org/2001/10/synthesis"
 RA_NS = "urn:readaloud:script:1"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_BREAK_MS = 5000  # Azure's cap; longer pauses are split into several breaks
+# A pause read from SSML is at most this long, as in the SSML 1.1 norm and cloud engines: a
+# hostile `<break time="99999s"/>` would otherwise make a 27-hour episode.
+MAX_PAUSE_MS = 10_000
 
 _STRENGTH_MS = {
     "none": 0,
@@ -81,7 +87,12 @@ def _metadata(speak: ET.Element, script: SpeechScript) -> None:
     attrs = {"title": script.title or ""}
     if script.author:
         attrs["author"] = script.author
-    attrs.update(script.metadata.to_dict())
+    # A local picture's path says nothing to a listener and stays private.
+    attrs.update(
+        (key, value)
+        for key, value in script.metadata.to_dict().items()
+        if key != "image" or re.match(r"https?://", value)
+    )
     info = ET.SubElement(metadata, _q("script", RA_NS), attrs)
     for index, chapter in enumerate(script.chapters, 1):
         ET.SubElement(info, _q("chapter", RA_NS), {"mark": f"ch{index}", "title": chapter.title})
@@ -193,12 +204,41 @@ def _render_spans(parent: ET.Element, segment: Segment, phonemes: bool) -> None:
             last.text = span.written
 
 
+MAX_DEPTH = 100
+"""SSML nested deeper than this is refused (the reader walks the tree recursively)."""
+
+
 def _parse_time(value: str) -> int:
-    match = re.fullmatch(r"\s*([\d.]+)\s*(ms|s)\s*", value or "")
+    match = re.fullmatch(r"\s*(\d{1,9}(?:\.\d{0,9})?|\.\d{1,9})\s*(ms|s)\s*", value or "")
     if not match:
         raise InputError(f'SSML break has a bad time "{value}". Use e.g. time="500ms" or "1.5s".')
-    number = float(match.group(1))
-    return round(number * (1000 if match.group(2) == "s" else 1))
+    # At most nine digits: a longer number is refused above; long pauses are capped later.
+    return round(float(match.group(1)) * (1000 if match.group(2) == "s" else 1))
+
+
+def _without_encoding(text: str) -> str:
+    """`text` (already decoded) without the encoding its XML declaration names (say UTF-32):
+    it is parsed as UTF-8 now, and expat refuses multi-byte declarations."""
+    start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("<?xml", start):
+        return text
+    end = text.find("?>", start, start + 1000)
+    if end < 0:
+        return text
+    declaration = re.sub(r"\sencoding\s*=\s*(?:\"[^\"]*\"|'[^']*')", "", text[start:end])
+    return declaration + text[end:]
+
+
+def _check_depth(root: ET.Element) -> None:
+    """Refuse a tree nested deeper than MAX_DEPTH, measured without recursion."""
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(
+                f"the SSML document is nested more than {MAX_DEPTH} elements deep. Flatten it."
+            )
+        stack.extend((child, depth + 1) for child in element)
 
 
 def _local(tag: str) -> str:
@@ -237,7 +277,18 @@ class _Collector:
     def pause(self, ms: int) -> None:
         self.flush()
         if self.chapters and self.chapters[-1].segments:
-            self.chapters[-1].segments[-1].pause_after_ms += ms
+            segment = self.chapters[-1].segments[-1]
+            total = segment.pause_after_ms + ms
+            if total > MAX_PAUSE_MS:
+                logger.warning(
+                    "An SSML pause of %s s after %r is shortened to %d s, the longest pause "
+                    "the SSML standard (and cloud engines) allow.",
+                    f"{total / 1000:g}",
+                    segment.text[:40],
+                    MAX_PAUSE_MS // 1000,
+                )
+                total = MAX_PAUSE_MS
+            segment.pause_after_ms = total
 
     def text(self, written: str, spoken: str | None = None, ipa: str | None = None) -> None:
         if not written and not spoken:
@@ -305,9 +356,12 @@ class _Collector:
 def parse_ssml(text: str) -> SpeechScript:
     """Read an SSML document (ours or hand-written) back into a speech script."""
     try:
-        root = ET.fromstring(text.encode("utf-8") if isinstance(text, str) else text)
-    except ET.ParseError as exc:
+        root = ET.fromstring(
+            _without_encoding(text).encode("utf-8") if isinstance(text, str) else text
+        )
+    except (ET.ParseError, ValueError) as exc:
         raise InputError(f"malformed SSML: {exc}. Fix the XML and try again.") from None
+    _check_depth(root)
     if _local(root.tag) != "speak":
         raise InputError(
             f"not an SSML document: the root element is <{_local(root.tag)}>, not <speak>."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import re
@@ -14,7 +15,7 @@ from urllib.request import url2pathname
 from lxml import etree
 
 from ..errors import InputError
-from .fetch import fetch_url
+from .fetch import FetchPolicy, fetch_url
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ class FeedEntry:
     """One article listed in a feed."""
 
     link: str
-    """An http(s) URL, or a local file path (relative links in local feeds resolve to paths)."""
+    """An absolute URL as the feed gives it (relative links resolved against the feed);
+    `read_article_feed` turns admitted file: URLs into paths."""
     title: str | None
     published: str | None
     """ISO 8601 when the feed's date could be read, else the feed's text as given."""
@@ -99,12 +101,42 @@ def _atom_link(entry: etree._Element) -> str | None:
 
 
 def _resolve(link: str, base: str) -> str:
-    """Absolute link; file: URLs (local feeds) become file system paths."""
-    url = urljoin(base, link.strip())
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        return url2pathname(unquote(parts.path))
-    return url
+    return urljoin(base, link.strip())
+
+
+def _admit(link: str, folder: Path | None, local_items: bool) -> str | None:
+    """The source to convert for one entry's link, or None (with a warning saying why).
+
+    Any feed may list http(s) articles. A file is read only from a local feed, when the user
+    asked for it (`local_items`), and only inside the feed file's own folder: a feed written by
+    someone else must not make readaloud read and publish other local files.
+    """
+    scheme = urlsplit(link).scheme.lower()
+    if scheme in ("http", "https"):
+        return link
+    if scheme != "file":
+        logger.warning("Skipping feed entry %s: only http(s) links are converted", link[:200])
+        return None
+    if folder is None:
+        logger.warning(
+            "Skipping feed entry %s: a feed fetched from the web may not point at local files",
+            link[:200],
+        )
+        return None
+    if not local_items:
+        logger.warning(
+            "Skipping feed entry %s: local files in a feed are converted only with "
+            "--allow-local-items",
+            link[:200],
+        )
+        return None
+    path = Path(url2pathname(unquote(urlsplit(link).path))).resolve()
+    if not path.is_relative_to(folder):
+        logger.warning(
+            "Skipping feed entry %s: it is outside the feed file's folder %s", link[:200], folder
+        )
+        return None
+    return str(path)
 
 
 def _entries(root: etree._Element, base: str) -> list[FeedEntry]:
@@ -147,29 +179,32 @@ def _entries(root: etree._Element, base: str) -> list[FeedEntry]:
     return found
 
 
-def _load(source: str) -> tuple[bytes, str]:
-    """The feed's bytes and the base URL for its relative links."""
+def _load(source: str, policy: FetchPolicy | None) -> tuple[bytes, str, Path | None]:
+    """The feed's bytes, the base URL for its relative links and, for a file, its folder."""
     scheme = urlsplit(source).scheme.lower()
     if scheme in ("http", "https"):
-        result = fetch_url(source, max_bytes=MAX_FEED_BYTES)
-        return result.data, result.url
+        result = fetch_url(source, max_bytes=MAX_FEED_BYTES, policy=policy)
+        return result.data, result.url, None
     path = Path(url2pathname(unquote(urlsplit(source).path))) if scheme == "file" else Path(source)
     try:
-        return path.read_bytes(), path.resolve().as_uri()
+        return path.read_bytes(), path.resolve().as_uri(), path.resolve().parent
     except OSError as exc:
         raise InputError(
             f"Cannot read feed {source}: {exc.strerror or exc}. Check the path."
         ) from exc
 
 
-def read_article_feed(source: str) -> list[FeedEntry]:
+def read_article_feed(
+    source: str, *, local_items: bool = False, policy: FetchPolicy | None = None
+) -> list[FeedEntry]:
     """The entries of the RSS 2.0 / RSS 1.0 / Atom feed at `source` (URL, file:// URL or path).
 
-    Links are resolved against the feed's URL (or its file's folder); entries without a link
-    are skipped with a warning and repeated links are listed once, in feed order.
+    Links are resolved against the feed's URL (or its file's folder); entries without a link,
+    or with a link that may not be followed (see `_admit`), are skipped with a warning, and
+    repeated links are listed once, in feed order. Admitted local files become paths.
     Raises InputError (one line) when the feed cannot be read, is not XML, or lists no articles.
     """
-    data, base = _load(source)
+    data, base, folder = _load(source, policy)
     # No entity expansion and no network: a feed is untrusted input.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
@@ -184,10 +219,11 @@ def read_article_feed(source: str) -> list[FeedEntry]:
         if not entry.link:
             logger.warning("Skipping feed entry %r: it has no link", entry.title or "untitled")
             continue
-        if entry.link in seen:
+        link = _admit(entry.link, folder, local_items)
+        if link is None or link in seen:
             continue
-        seen.add(entry.link)
-        entries.append(entry)
+        seen.add(link)
+        entries.append(dataclasses.replace(entry, link=link))
     if not entries:
         raise InputError(f"{source} lists no articles with links. Check the feed.")
     return entries

@@ -23,8 +23,11 @@ def _is_capitalized(word: str) -> bool:
 
 
 def _mid_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \"'(")
-    return bool(before) and before[-1] not in ".!?:"
+    # Walk back over the gap before the word (never copy text[:start]: quadratic on long texts).
+    index = start
+    while index and text[index - 1] in " \"'(":
+        index -= 1
+    return index > 0 and text[index - 1] not in ".!?:"
 
 
 class CaseModel:

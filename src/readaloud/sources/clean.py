@@ -7,9 +7,12 @@ is damage rather than a deliberate `iPhone` or `npm`.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 import unicodedata
 from collections.abc import Callable
+from importlib import resources
 
 QUOTES = str.maketrans(
     {
@@ -67,64 +70,22 @@ _COMMA_GLUE_RE = re.compile(r"(?<=[A-Za-z)\]])([,;])(?=[A-Za-z(])")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<=\w) +([,;:!?](?:\s|$)|\.(?:\s|$))")
 _MULTISPACE_RE = re.compile(r"[ \t]{2,}")
 
-# Words that end with a period but do not end a sentence.
-ABBREVIATIONS = frozenset(
-    [
-        "e.g",
-        "i.e",
-        "etc",
-        "vs",
-        "cf",
-        "approx",
-        "ca",
-        "no",
-        "nos",
-        "fig",
-        "figs",
-        "vol",
-        "al",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "dept",
-        "est",
-        "min",
-        "max",
-        "sec",
-        "hr",
-        "hrs",
-        "mt",
-        "ft",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "z.b",
-        "d.h",
-        "bzw",
-        "usw",
-        "ggf",
-        "evtl",
-        "ca",
-    ]
-)
+ABBREVIATION_KINDS = ("title", "number", "always", "final", "month", "place")
+
+
+@functools.cache
+def abbreviations() -> frozenset[str]:
+    """Words that end with a period but do not end a sentence, lower case without the period:
+    every abbreviation of data/abbreviations.toml (all languages) and its `not_sentence_end`."""
+    source = resources.files("readaloud") / "data" / "abbreviations.toml"
+    found: set[str] = set()
+    for table in tomllib.loads(source.read_text(encoding="utf-8")).values():
+        for kind in ABBREVIATION_KINDS:
+            found |= {word.rstrip(".").lower() for word in table.get(kind, {})}
+        found |= {word.lower() for word in table.get("not_sentence_end", ())}
+    return frozenset(found)
+
+
 _SENTENCE_START_RE = re.compile(r"(^|[.!?][\"')\]]?\s+)([a-z][\w'-]*)")
 
 
@@ -179,7 +140,7 @@ def capitalize_sentences(text: str) -> str:
             last = re.search(r"([\w.]+)[.!?][\"')\]]?$", before + lead.strip())
             token = (last.group(1) if last else "").lower()
             # U.S. / e.g. / a.m. and listed abbreviations do not end a sentence.
-            if token in ABBREVIATIONS or "." in token or len(token) == 1:
+            if token in abbreviations() or "." in token or len(token) == 1:
                 return match.group(0)
         if any(c.isupper() for c in word[1:]):
             return match.group(0)

@@ -10,9 +10,19 @@ SOURCE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".ssml
 
 
 def expand_sources(
-    sources: tuple[str, ...], from_list: Path | None, from_feed: str | None
+    sources: tuple[str, ...],
+    from_list: Path | None,
+    from_feed: str | None,
+    *,
+    local_items: bool = False,
+    policy=None,
+    feed_links: set[str] | None = None,
 ) -> list[str]:
-    """Paths, folders (their article files, sorted), list files and article feeds, in order."""
+    """Paths, folders (their article files, sorted), list files and article feeds, in order.
+
+    `local_items` and `policy` go to `read_article_feed`. The links a feed lists are also added
+    to `feed_links`: they are fetched as URLs the article side asked for, not the user.
+    """
     found: list[str] = []
     for source in sources:
         path = Path(source)
@@ -42,7 +52,11 @@ def expand_sources(
     if from_feed:
         from .article_feed import read_article_feed
 
-        found += [entry.link for entry in read_article_feed(from_feed)]
+        entries = read_article_feed(from_feed, local_items=local_items, policy=policy)
+        links = [entry.link for entry in entries]
+        found += links
+        if feed_links is not None:
+            feed_links.update(links)
     if not found:
         raise UsageError("give at least one SOURCE, --from-list or --from-feed.")
     return found

@@ -14,26 +14,16 @@ from typing import Any
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
-from markdown_it.tree import SyntaxTreeNode
 from markdownify import markdownify
 
 from readaloud.document import QA, Block
+from readaloud.sources.extract import extract_body
 from readaloud.sources.faq_html import details_faq, jsonld_faq
-from readaloud.sources.markdown import _parser, blocks_from_tree
+from readaloud.sources.headings import LESS_THAN, plain_heading_anchors, tidy_body
+from readaloud.sources.markdown import blocks_from_tree, parse_tree
+from readaloud.sources.table_cut import cut_html_tables
 
 logger = logging.getLogger(__name__)
-
-# Extraction settings tuned on ../shared/examples/extraction (see benchmarks/extraction_f1.py):
-# precision mode drops related-link lists and comment sections that recall mode keeps.
-EXTRACT_OPTIONS: dict[str, Any] = {
-    "favor_precision": True,
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": True,
-    "include_formatting": True,
-    "include_links": False,
-    "deduplicate": False,
-}
 
 _SUP_MARKER_RE = re.compile(r"<sup[^>]*>\s*\[?\s*(?:\d{1,3}|[a-z]|note \d+)\s*\]?\s*</sup>", re.I)
 
@@ -148,30 +138,41 @@ def clean_title(title: str, site_name: str | None) -> str:
     return title
 
 
-def parse_html(text: str, url: str | None = None) -> ParsedHtml:
-    """Extract the main content of an HTML page into blocks, with metadata and FAQ items."""
+def page_body(text: str, url: str | None, tree: Any, *, recover: bool = True) -> str | None:
+    """The article part of the page as HTML, with accordion questions and self-linked headings
+    made plain first so the extractor keeps them (see sources/extract.py)."""
+    page = text
+    if mark_questions(tree) | plain_heading_anchors(tree):
+        page = lxml_html.tostring(tree, encoding="unicode")
+    return extract_body(page, url, tree, recover=recover)
+
+
+def body_blocks(body: str | None) -> list[Block]:
+    """Blocks of extracted HTML, through Markdown."""
+    if not body:
+        return []
+    markdown = markdownify(
+        _SUP_MARKER_RE.sub("", tidy_body(body)),
+        heading_style="ATX",
+        bullets="-",
+        strip=["a"],
+        escape_misc=False,
+    ).replace(LESS_THAN, "&lt;")
+    return blocks_from_tree(parse_tree(markdown))
+
+
+def parse_html(text: str, url: str | None = None, keep_rows: int | None = None) -> ParsedHtml:
+    """Extract the main content of an HTML page into blocks, with metadata and FAQ items.
+
+    `keep_rows`: body rows kept per table (the rest are only counted), None for all."""
     tree = _tree(text)
     faq = jsonld_faq(tree) + details_faq(tree)
     page = text
-    if mark_questions(tree):
+    if keep_rows is not None and cut_html_tables(tree, keep_rows):
         page = lxml_html.tostring(tree, encoding="unicode")
-    try:
-        body = trafilatura.extract(page, url=url, output_format="html", **EXTRACT_OPTIONS)
-    except Exception:  # trafilatura fails in many ways on broken markup; then there is no body
-        logger.debug("trafilatura extraction failed", exc_info=True)
-        body = None
-    blocks: list[Block] = []
-    if body:
-        markdown = markdownify(
-            _SUP_MARKER_RE.sub("", body),
-            heading_style="ATX",
-            bullets="-",
-            strip=["a"],
-            escape_misc=False,
-        )
-        blocks = blocks_from_tree(SyntaxTreeNode(_parser().parse(markdown)))
+    blocks = body_blocks(page_body(page, url, tree))
     meta = _page_meta(tree)
-    for name, value in _traf_meta(text, url).items():
+    for name, value in _traf_meta(page, url).items():
         if name != "language" or "language" not in meta:
             meta[name] = value
     if "title" in meta:

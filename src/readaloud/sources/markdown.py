@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import yaml
 from lxml import html as lxml_html
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -29,6 +30,7 @@ from readaloud.document import (
     Table,
 )
 from readaloud.sources.faq_html import details_faq, html_to_text
+from readaloud.sources.table_cut import cut_markdown_tables, take_omitted
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,43 @@ def _parser() -> MarkdownIt:
     )
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: `*name` could expand into a "billion laughs" that takes
+    minutes and gigabytes to walk. Front matter has no need for them."""
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+MAX_NESTING = 50
+"""Deeper emphasis, links or blocks are flattened: the tree and its readers recurse per level."""
+
+
+def _flatten(tokens: list[Token]) -> list[Token]:
+    """Drop open/close tokens nested deeper than MAX_NESTING, keeping their content."""
+    depth, kept = 0, []
+    for token in tokens:
+        depth += token.nesting == 1
+        deep = depth > MAX_NESTING
+        depth -= token.nesting == -1
+        if deep and token.nesting:
+            continue
+        if token.children:
+            token.children = _flatten(token.children)
+        kept.append(token)
+    return kept
+
+
+def parse_tree(text: str) -> SyntaxTreeNode:
+    """Markdown into markdown-it's syntax tree, nesting bounded (10,000 nested `*` flattened)."""
+    return SyntaxTreeNode(_flatten(_parser().parse(text)))
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Separate YAML (---) or TOML (+++) front matter from the body; bad front matter is kept."""
     match = _FRONT_MATTER_RE.match(text)
@@ -79,9 +118,12 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     try:
         if match.group("yaml"):
-            data = yaml.safe_load(match.group("ybody")) or {}
+            data = yaml.load(match.group("ybody"), Loader=_FrontMatterLoader) or {}
         else:
             data = tomllib.loads(match.group("tbody"))
+    except RecursionError:
+        logger.warning("ignoring front matter nested too deeply to read")
+        return {}, text[match.end() :]
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         logger.warning("ignoring unreadable front matter: %s", first_line)
@@ -292,7 +334,7 @@ def _table(node: SyntaxTreeNode) -> Table | None:
         header, rows = rows[0], rows[1:]
     if not any(header) and not rows:
         return None
-    return Table(header=header, rows=rows)
+    return take_omitted(Table(header=header, rows=rows))
 
 
 def _html_block(fragment: str) -> Block | None:
@@ -344,8 +386,12 @@ def blocks_from_tree(root: SyntaxTreeNode) -> list[Block]:
     return blocks
 
 
-def parse_markdown(text: str) -> ParsedMarkdown:
-    """Parse Markdown into blocks; front matter becomes metadata."""
+def parse_markdown(text: str, keep_rows: int | None = None) -> ParsedMarkdown:
+    """Parse Markdown into blocks; front matter becomes metadata.
+
+    `keep_rows`: body rows kept per table (the rest are only counted), None for all."""
     data, body = split_front_matter(text)
-    tree = SyntaxTreeNode(_parser().parse(body))
+    if keep_rows is not None:
+        body = cut_markdown_tables(body, keep_rows)
+    tree = parse_tree(body)
     return ParsedMarkdown(blocks=blocks_from_tree(tree), meta=front_matter_meta(data))

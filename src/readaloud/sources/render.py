@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from readaloud.document import (
     FAQ,
     Article,
@@ -44,8 +46,23 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
 
 
+_TAG_START_RE = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _escape_tags(text: str) -> str:
+    """ "the <img> element" stays text: Markdown would take "<img>" for HTML and drop it."""
+    return _TAG_START_RE.sub(r"\\<", text)
+
+
 def render_block(block: Block, level_offset: int = 0, section_level: int = 1) -> str:
-    """One block as Markdown."""
+    """One block as Markdown (text that looks like an HTML tag escaped; code as written)."""
+    if isinstance(block, Code):
+        fence = "````" if "```" in block.text else "```"
+        return f"{fence}{block.language or ''}\n{block.text}\n{fence}"
+    return _escape_tags(_render_text_block(block, level_offset, section_level))
+
+
+def _render_text_block(block: Block, level_offset: int, section_level: int) -> str:
     if isinstance(block, Heading):
         return "#" * min(6, block.level + level_offset) + " " + block.text
     if isinstance(block, Paragraph):
@@ -71,9 +88,6 @@ def render_block(block: Block, level_offset: int = 0, section_level: int = 1) ->
         return f"{text}\n>\n> -- {block.attribution}" if block.attribution else text
     if isinstance(block, Callout):
         return _quote(f"**{_label(block.label)}** {block.text}")
-    if isinstance(block, Code):
-        fence = "````" if "```" in block.text else "```"
-        return f"{fence}{block.language or ''}\n{block.text}\n{fence}"
     if isinstance(block, Figure):
         text = " ".join(t for t in (block.alt, block.caption) if t)
         return f"*{text}*" if text else ""

@@ -47,9 +47,13 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
-_SSML_RE = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<speak[\s>]", re.S | re.I)
+# Every pattern here must stay linear on hostile text (200,000 spaces, 50,000 "[" or comments):
+# no two adjacent unbounded repeats of the same characters, comments matched one way only, and
+# [ \t] rather than \s after a line anchor so one run of blank lines is not rescanned per line.
+_COMMENT = r"<!--(?:[^-]|-(?!->))*+-->\s*+"
+_SSML_RE = re.compile(rf"^\s*+(?:<\?xml[^>]*+>\s*+)?(?:{_COMMENT})*+<speak[\s>]", re.I)
 _HTML_START_RE = re.compile(
-    r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.S | re.I
+    rf"^\s*+(?:{_COMMENT})*+(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I
 )
 _HTML_TAG_RE = re.compile(
     r"<(?:html|head|body|p|div|article|section|main|h[1-6]|ul|ol|li|table|tr|td|span|a|br|meta)"
@@ -57,13 +61,13 @@ _HTML_TAG_RE = re.compile(
     re.I,
 )
 _MD_SIGNALS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\A\s*(?:---\s*\n.*?\n---|\+\+\+\s*\n.*?\n\+\+\+)\s*\n", re.S),
-    re.compile(r"^#{1,6}\s+\S", re.M),
-    re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M),
-    re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),
+    re.compile(r"\A\s*+(?:---[ \t]*+\n.*?\n---|\+\+\+[ \t]*+\n.*?\n\+\+\+)[ \t]*+\n", re.S),
+    re.compile(r"^#{1,6}[ \t]++\S", re.M),
+    re.compile(r"^[ \t]*+(?:\|[ \t]*+)?:?-{3,}+:?[ \t]*+\|", re.M),
+    re.compile(r"\[[^\[\]\n]++\]\([^()\s]++\)"),
     re.compile(r"^(?:```|~~~)", re.M),
-    re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"),
-    re.compile(r"^\s*[-*+]\s+\S", re.M),
+    re.compile(r"\*\*[^*\n]++\*\*|__[^_\n]++__"),
+    re.compile(r"^[ \t]*+[-*+][ \t]++\S", re.M),
     re.compile(r"^>\s", re.M),
 )
 
@@ -73,6 +77,9 @@ def binary_kind(data: bytes) -> str | None:
     for magic, name in MAGIC:
         if data.startswith(magic):
             return name
+    # PDF readers accept the header anywhere in the first 1024 bytes (after a BOM or junk).
+    if re.search(rb"(?:^|[\r\n])%PDF-\d", data[:1024]):
+        return "a PDF document"
     if data.startswith(_TEXT_BOMS):
         return None
     head = data[:8192]

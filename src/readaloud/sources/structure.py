@@ -60,8 +60,12 @@ class Cleaner:
 
     def block(self, block: Block) -> Block | None:
         if isinstance(block, Heading):
+            # A heading marked up as one (HTML, Markdown) is no navigation trail: "Les « boîtes
+            # noires »" is a section title. Scraped text guesses its headings, so it is tested.
             text = self.heading(block.text)
-            return dataclasses.replace(block, text=text) if self.keep(text) else None
+            crumbs = self.fix_case
+            keep = text.strip() and not self.rules.is_boilerplate(text, breadcrumbs=crumbs)
+            return dataclasses.replace(block, text=text) if keep else None
         if isinstance(block, Paragraph):
             text = self.text(block.text)
             label = self.text(block.label) if block.label else None
@@ -110,14 +114,16 @@ class Cleaner:
             return None
         grid = [[row[i] for i in keep] for row in grid]
         caption = self.cell(table.caption) if table.caption else None
-        if len(keep) == 1:
+        if len(keep) == 1 and not table.omitted_rows:
             # A one-column "table" is a list with a heading line.
             items = [row[0] for row in grid[1:] if row[0].strip()]
             if not items:
                 return Paragraph(text=grid[0][0])
             return ListBlock(items=[grid[0][0], *items] if grid[0][0] else items)
         # One row, or prose-length cells: the table arranges text on the page, it holds no data.
-        layout = table.layout or len(grid) == 1 or any(len(c.split()) > 60 for r in grid for c in r)
+        layout = not table.omitted_rows and (
+            table.layout or len(grid) == 1 or any(len(c.split()) > 60 for r in grid for c in r)
+        )
         return dataclasses.replace(
             table, header=grid[0], rows=grid[1:], caption=caption or None, layout=layout
         )

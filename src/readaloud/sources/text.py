@@ -116,13 +116,18 @@ def _group(lines: list[str]) -> list[list[str]]:
 
 def _join(lines: list[str]) -> str:
     """Join hard-wrapped lines, mending words hyphenated across a line break."""
-    text = ""
+    # A list of parts, not `text += line`: 100,000 lines must not copy the text 100,000 times.
+    parts: list[str] = []
     for line in (ln.strip() for ln in lines):
-        if text.endswith("-") and line[:1].islower() and text[-2:-1].isalpha():
-            text = text[:-1] + line
+        last = parts[-1] if parts else ""
+        if last.endswith("-") and line[:1].islower() and last[-2:-1].isalpha():
+            parts[-1] = last[:-1]
+            parts.append(line)
+        elif parts:
+            parts += [" ", line]
         else:
-            text = f"{text} {line}" if text else line
-    return text
+            parts.append(line)
+    return "".join(parts)
 
 
 def _list_block(lines: list[str]) -> ListBlock | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..engines.base import Engine
 from ..engines.registry import get_engine
 from ..errors import EngineError
+from ..fsutil import temp_dir
 from ..paths import audio_cache_dir, memory_budget_mb
 from ..pcm import Clip
 from ..script.model import SpeechScript
@@ -120,7 +121,7 @@ def synthesize_script(
         store.sweep_partials()
     else:
         # Clips still go to files so assembly can stream them; the folder dies with the result.
-        tempdir = tempfile.TemporaryDirectory(prefix="readaloud-clips-")
+        tempdir = temp_dir("clips")
         store = ClipStore(Path(tempdir.name))
     result = SynthResult(clips=[None] * len(segments), engine=engine.name, _tempdir=tempdir)
     try:

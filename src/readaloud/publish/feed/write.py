@@ -177,17 +177,28 @@ def _item(channel: etree._Element, e: Episode, s: FeedSettings) -> None:
             _sub(item, _podcast("transcript"), url=url, type=sidecar.type, **lang, **rel)
 
 
-def build_feed(folder: Path, settings: FeedSettings, *, feed_name: str = "feed.xml") -> str:
-    """The RSS feed (XML text) for the episodes in `folder`, newest first.
-
-    Episodes whose audio file is missing are skipped with a warning; `feed_name` is the file
-    name the feed will be published under (for atom:link rel="self").
-    """
-    folder = Path(folder)
+def _load(folder: Path, settings: FeedSettings) -> tuple[FeedSettings, list[Episode]]:
     episodes = load_episodes(folder)
     if not episodes:
         logger.warning("No episodes in %s; the feed has no items", folder)
-    s = resolve_settings(folder, settings, episodes)
+    return resolve_settings(folder, settings, episodes), episodes
+
+
+def build_feed(
+    folder: Path,
+    settings: FeedSettings,
+    *,
+    feed_name: str = "feed.xml",
+    loaded: tuple[FeedSettings, list[Episode]] | None = None,
+) -> str:
+    """The RSS feed (XML text) for the episodes in `folder`, newest first.
+
+    Episodes whose audio file is missing are skipped with a warning; `feed_name` is the file
+    name the feed will be published under (for atom:link rel="self"). `loaded` passes settings
+    and episodes already read.
+    """
+    folder = Path(folder)
+    s, episodes = loaded or _load(folder, settings)
     rss = etree.Element("rss", nsmap=NSMAP)
     rss.set("version", "2.0")
     channel = _channel(rss, s, episodes, file_url(s.base_url, feed_name))
@@ -198,10 +209,21 @@ def build_feed(folder: Path, settings: FeedSettings, *, feed_name: str = "feed.x
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def write_feed(folder: Path, settings: FeedSettings, out: Path | None = None) -> Path:
-    """Build the feed and write it atomically to `out` (default DIR/feed.xml); return the path."""
+def write_feed(
+    folder: Path, settings: FeedSettings, out: Path | None = None, *, index: bool = True
+) -> Path:
+    """Build the feed and write it atomically to `out` (default DIR/feed.xml); return the path.
+
+    With `index`, DIR/index.html (the podcast's web page) is written too.
+    """
     folder = Path(folder)
     target = Path(out) if out is not None else folder / "feed.xml"
-    write_text_atomic(target, build_feed(folder, settings, feed_name=target.name))
+    loaded = _load(folder, settings)
+    write_text_atomic(target, build_feed(folder, settings, feed_name=target.name, loaded=loaded))
     logger.info("Wrote %s", target)
+    if index:
+        from ...web.site import write_index
+
+        s, episodes = loaded
+        write_index(folder, s, episodes, file_url(s.base_url, target.name))
     return target
