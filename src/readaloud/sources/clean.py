@@ -98,6 +98,11 @@ def fix_missing_spaces(text: str) -> str:
     return _COMMA_GLUE_RE.sub(r"\1 ", text)
 
 
+def key(text: str) -> str:
+    """A comparison key: words only; case, punctuation and spacing ignored."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def tidy_spaces(text: str) -> str:
     """Collapse runs of spaces and remove a space before punctuation."""
     text = _MULTISPACE_RE.sub(" ", text)
