@@ -8,6 +8,8 @@
 | READALOUD_THREADS | CPU threads the speech engine may use (a Dask worker sets its thread count) | all cores |
 | READALOUD_SCHEDULER | Dask scheduler for `convert` (as `--scheduler`) | (none: run here) |
 | READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
+| READALOUD_CONFIG | the user configuration file (option defaults) | `config.toml` in the config folder |
+| READALOUD_<COMMAND>_<OPTION> | any command option, e.g. READALOUD_CONVERT_BITRATE=96k | (unset) |
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ MEMORY_ENV = "READALOUD_MEMORY_MB"
 THREADS_ENV = "READALOUD_THREADS"
 SCHEDULER_ENV = "READALOUD_SCHEDULER"
 FFMPEG_ENV = "READALOUD_FFMPEG"
+CONFIG_ENV = "READALOUD_CONFIG"
+OPTION_ENV_PREFIX = "READALOUD"
 DEFAULT_MEMORY_MB = 1024
 
 
@@ -41,6 +45,12 @@ def audio_cache_dir() -> Path:
 def config_dir() -> Path:
     """The user's configuration folder: lexicons and voice presets."""
     return Path(platformdirs.user_config_dir(APP))
+
+
+def config_file() -> Path:
+    """The user configuration file (READALOUD_CONFIG overrides `config.toml` in the config folder)."""
+    override = os.environ.get(CONFIG_ENV, "").strip()
+    return Path(override) if override else config_dir() / "config.toml"
 
 
 def user_presets_dir() -> Path:
