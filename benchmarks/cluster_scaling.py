@@ -6,9 +6,10 @@ Part B: one long article (the 20,000-word article of benchmarks/memory_20k.py), 
 Each conversion starts from an empty clip cache. Also measured: each worker's peak RSS and CPU
 seconds, the client's per-episode work (the same batch again with every clip cached, --force:
 planning, assembly, loudness, encoding, files), and the scheduler's per-task overhead (no-op
-tasks). These are the figures behind the README's sizing table.
+tasks). These are the figures behind the README's sizing table, which it prints at the end
+(articles a day for 1, 8 and 64 worker cores, for articles of --size words).
 
-    python benchmarks/cluster_scaling.py [--words 20000] [--articles 4] [--skip-long]
+    python benchmarks/cluster_scaling.py [--words 20000] [--articles 4] [--skip-long] [--size 1500]
 
 Targets on a quiet 2-core machine: both throughput ratios (2 workers / 1 worker) >= 1.6.
 """
@@ -16,6 +17,7 @@ Targets on a quiet 2-core machine: both throughput ratios (2 workers / 1 worker)
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -34,6 +36,8 @@ BATCH = [  # shortest first, so --articles N picks the quickest N (spoken words:
     "markdown/homebrew-faq.md",
 ]
 NOOP_TASKS = 2000
+DAY_S = 86_400
+CORES = (1, 8, 64)
 
 
 def _usage() -> tuple[float, int]:
@@ -67,6 +71,13 @@ def run_batch(sources: list[str], workers: int, work: Path, label: str) -> dict:
     cpu = sum(after[w][0] - before[w][0] for w in after)
     peaks = sorted(after[w][1] / 1024 for w in after)
     return {"elapsed": elapsed, "cpu": cpu, "peaks": peaks, "out": out, "cache": cache}
+
+
+def spoken_words(sources: list[str]) -> int:
+    """Words the voice speaks for `sources` (their speech scripts)."""
+    import readaloud
+
+    return sum(len(readaloud.make_script(s).to_text().split()) for s in sources)
 
 
 def client_overhead(sources: list[str], done: dict) -> float:
@@ -106,7 +117,26 @@ def side_by_side(name: str, sources: list[str], work: Path) -> dict:
             f"peak RSS per worker {peaks} MiB"
         )
     print(f"  throughput ratio 2 workers / 1 worker: {ratio:.2f} (target >= 1.6)")
-    return one
+    return {"one": one, "two": two, "ratio": ratio}
+
+
+def sizing_table(worker_s: float, client_s: float, task_ms: float, size: int) -> None:
+    """Articles a day of `size` words: linear in worker cores until the client's writing (or
+    the scheduler, at about ten tasks an article) is the limit."""
+    per_core = DAY_S / worker_s
+    ceilings = {"the client": DAY_S / client_s, "the scheduler": DAY_S / (task_ms / 100)}
+    limit, ceiling = min(ceilings.items(), key=lambda item: item[1])
+    print(f"\n| worker cores | articles/day ({size:,}-word articles) | limited by |")
+    print("| --- | --- | --- |")
+    for cores in CORES:
+        workers = cores * per_core
+        if workers <= ceiling:
+            print(f"| {cores} | about {workers:,.0f} | the workers |")
+        else:
+            print(
+                f"| {cores} | about {ceiling:,.0f} ({workers:,.0f} if the workers were the "
+                f"limit) | {limit} |"
+            )
 
 
 def main() -> None:
@@ -114,26 +144,51 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=20_000, help="length of the long article")
     parser.add_argument("--articles", type=int, default=len(BATCH), help="short articles (<= 4)")
     parser.add_argument("--skip-long", action="store_true", help="only the batch of short ones")
+    parser.add_argument("--size", type=int, default=1500, help="article words in the table")
     args = parser.parse_args()
     if not EXAMPLES.is_dir():
         raise SystemExit(f"needs the shared examples in {EXAMPLES}")
     work = Path(tempfile.mkdtemp(prefix="readaloud-cluster-"))
     batch = [str(EXAMPLES / name) for name in BATCH[: args.articles]]
 
-    one = side_by_side("batch", batch, work)
-    per_article = one["cpu"] / len(batch)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    words = spoken_words(batch)
+    short = side_by_side("batch", batch, work)
+    one = short["one"]
     overhead = client_overhead(batch, one)
+    long = None
     if not args.skip_long:
         long_article = work / "long.md"
         long_article.write_text(build_article(args.words), encoding="utf-8")
         print(f"\nlong article: {len(long_article.read_text().split())} words")
-        side_by_side("long", [str(long_article)], work)
+        long = side_by_side("long", [str(long_article)], work)
     per_task = scheduler_overhead()
 
+    per_word = one["cpu"] / words
+    client_per_word = overhead * len(batch) / words
+    peaks = [
+        p for part in (short, long) if part for run in ("one", "two") for p in part[run]["peaks"]
+    ]
     print("\nsizing figures")
-    print(f"  worker CPU per short article: {per_article:.1f} s (mean of the batch)")
-    print(f"  client work per episode (all clips cached): {overhead:.2f} s")
+    print(f"  spoken words in the batch: {words} ({words / len(batch):.0f} an article)")
+    print(
+        f"  worker CPU per spoken word: {per_word * 1000:.1f} ms "
+        f"({one['cpu'] / len(batch):.1f} s an article of the batch; "
+        f"{per_word * args.size:.0f} s for {args.size:,} words)"
+    )
+    print(f"  peak memory of a worker (1 thread): {min(peaks):.0f}-{max(peaks):.0f} MiB")
+    print(
+        f"  client work per episode, all clips cached: {overhead:.2f} s "
+        f"({client_per_word * args.size:.2f} s for {args.size:,} words)"
+    )
     print(f"  scheduler overhead per task: {per_task:.2f} ms ({NOOP_TASKS} no-op tasks)")
+    print(
+        f"  throughput ratios 2/1 workers: batch {short['ratio']:.2f}"
+        + (f", long article {long['ratio']:.2f}" if long else "")
+        + " (targets >= 1.6)"
+    )
+    sizing_table(per_word * args.size, client_per_word * args.size, per_task, args.size)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"output: {work}")
 
 
