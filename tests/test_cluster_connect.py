@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import socket
 import time
+import urllib.request
 
 import pytest
 
 pytest.importorskip("distributed", reason="needs the cluster extra: pip install -e '.[test]'")
 
+from click.testing import CliRunner  # noqa: E402
 from dask_procs import DaskProcesses  # noqa: E402
 
+from readaloud.cli import main  # noqa: E402
 from readaloud.cluster import check_address, connect  # noqa: E402
 from readaloud.cluster.connect import ClusterError, local_versions, version_problem  # noqa: E402
 
@@ -68,3 +71,22 @@ def test_a_worker_with_another_readaloud_is_refused_at_connect(tmp_path):
         assert "readaloud" in message
     finally:
         procs.stop()
+
+
+@pytest.mark.slow
+def test_dashboard_link_is_printed_once_and_served(tmp_path):
+    article = tmp_path / "hello.md"
+    article.write_text("# Hello\n\nA short note.\n", encoding="utf-8")
+    args = ["convert", str(article), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path)]
+    result = CliRunner().invoke(
+        main, [*args, "--scheduler", "local", "--workers", "1", "--dashboard"]
+    )
+    assert result.exit_code == 0, result.output
+    links = [line for line in result.output.splitlines() if line.startswith("Dask dashboard:")]
+    assert len(links) == 1 and links[0].startswith("Dask dashboard: http://127.0.0.1:"), links
+    connection = connect("local", workers=1, dashboard=True)
+    try:
+        with urllib.request.urlopen(connection.dashboard, timeout=10) as reply:
+            assert reply.status == 200
+    finally:
+        connection.close()

@@ -18,7 +18,12 @@ def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 
 
 def cluster_options(func):
-    """Add --scheduler and --workers to a command."""
+    """Add --scheduler, --workers and --dashboard to a command."""
+    func = click.option(
+        "--dashboard",
+        is_flag=True,
+        help="With --scheduler: print the Dask dashboard's address once (so does --debug).",
+    )(func)
     func = click.option(
         "--workers",
         type=click.IntRange(1, 1024),
@@ -34,12 +39,16 @@ def cluster_options(func):
     )(func)
 
 
-def open_runner(scheduler: str | None, workers: int | None, *, debug: bool):
-    """A DaskRunner for --scheduler (None without it); --workers only goes with 'local'."""
+def open_runner(scheduler: str | None, workers: int | None, *, dashboard: bool):
+    """A DaskRunner for --scheduler (None without it); --workers only goes with 'local'.
+    With `dashboard`, the dashboard's address is printed once on stderr."""
     if workers is not None and scheduler != LOCAL:
         raise click.UsageError("--workers needs --scheduler local (a remote cluster has its own).")
     if scheduler is None:
         return None
     from ..cluster import DaskRunner
 
-    return DaskRunner.open(scheduler, workers=workers, dashboard=debug)
+    runner = DaskRunner.open(scheduler, workers=workers, dashboard=dashboard)
+    if runner.connection.dashboard:
+        click.echo(f"Dask dashboard: {runner.connection.dashboard}", err=True)
+    return runner

@@ -167,7 +167,7 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
             cache_dir=kw.pop("cache_dir"),
             use_cache=not kw.pop("no_cache"),
             jobs=kw.pop("jobs"),
-            progress=not quiet and not batch,
+            progress=not quiet,
         ),
         force=kw.pop("force"),
         editions=api.Editions(
@@ -177,7 +177,9 @@ def convert(ctx: click.Context, sources, output_dir: Path, from_list, from_feed,
     if (options.editions.daisy or options.editions.daisy_zip) and options.audio.format != "mp3":
         raise click.UsageError("--daisy needs --format mp3: DAISY 2.02 books carry MP3 audio.")
     # Connect first: an unreachable scheduler fails before anything is written.
-    runner = open_runner(kw.pop("scheduler"), kw.pop("workers"), debug=debug)
+    runner = open_runner(
+        kw.pop("scheduler"), kw.pop("workers"), dashboard=kw.pop("dashboard") or debug
+    )
     with runner or contextlib.nullcontext():
         outcomes = api.convert(
             found,

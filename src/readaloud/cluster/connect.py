@@ -16,7 +16,6 @@ from ..paths import memory_budget_mb
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
 
-logger = logging.getLogger(__name__)
 
 LOCAL = "local"
 # The whole connect (including Dask's own retries) stays well under the 10 s users wait for.
@@ -89,6 +88,8 @@ class Connection:
     cluster: LocalCluster | None
     versions: dict[str, str | None]
     address: str
+    dashboard: str | None = None
+    """The dashboard's address (or why there is none), when it was asked for."""
 
     def close(self) -> None:
         self.client.close()
@@ -138,7 +139,7 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
         connection.close()
         raise
     if dashboard:
-        logger.info("Dask dashboard: %s", _dashboard(client))
+        connection.dashboard = _dashboard(client)
     return connection
 
 

@@ -114,7 +114,9 @@ def _synthesize(
     articles = {key: _Article(plan) for key, (_, plan) in plans.items()}
     total = sum(len(plan.utterances) for _, plan in plans.values())
     done = total - sum(_todo(plan) for _, plan in plans.values())
-    bar = Progress(total, done, enabled=options.synth.progress)
+    bar = Progress(total, done, articles=len(plans) + len(outcomes), enabled=options.synth.progress)
+    for planned in outcomes.values():  # up to date, or failed before synthesis
+        bar.article_done(failed=planned.status is Status.FAILED)
 
     def finish(key: str) -> None:
         number, plan = plans[key]
@@ -127,7 +129,9 @@ def _synthesize(
         else:
             outcome = Outcome(plan.source, Status.FAILED, error=article.error)
         outcomes[number] = outcome
-        report(outcome)
+        bar.article_done(failed=outcome.status is Status.FAILED)
+        with bar.message():
+            report(outcome)
 
     try:
         for key in [k for k, a in articles.items() if a.waiting == 0]:
