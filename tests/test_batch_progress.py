@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import contextlib
 
-import pytest
-from engine_fakes import FakeEngine
+from test_api import fake, fake_options  # noqa: F401  (the fake engine fixture)
 from test_synth import FakeTTY
 
 import readaloud
-from readaloud.engines.registry import register_engine, unregister_engine
 from readaloud.synth.progress import Progress
 
 ARTICLE = "# {title}\n\nGreen tea needs cooler water. Black tea likes it hot.\n\n## More\n\nKeep it dry.\n"
-
-
-@pytest.fixture
-def fake():
-    register_engine("fake", FakeEngine)
-    yield
-    unregister_engine("fake")
 
 
 def test_the_line_counts_articles_done_and_failed():
@@ -50,18 +41,14 @@ def test_lines_printed_during_the_bar_stay_whole():
     assert "wrote one" in lines
 
 
-def test_a_batch_draws_one_bar_with_its_articles(tmp_path, fake):
+def test_a_batch_draws_one_bar_with_its_articles(tmp_path, fake):  # noqa: F811
     sources = []
     for name in ("tea", "coffee"):
         path = tmp_path / f"{name}.md"
         path.write_text(ARTICLE.format(title=name.title()), encoding="utf-8")
         sources.append(path)
     sources.append(tmp_path / "missing.md")
-    options = readaloud.ConvertOptions(
-        script=readaloud.ScriptOptions(voice=readaloud.VoiceOptions(engine="fake")),
-        audio=readaloud.AudioSettings(normalize=False),
-        synth=readaloud.SynthOptions(cache_dir=tmp_path / "cache", progress=True),
-    )
+    options = fake_options(tmp_path, progress=True)
     stream = FakeTTY()
     with contextlib.redirect_stderr(stream):
         outcomes = readaloud.convert(
@@ -77,13 +64,9 @@ def test_a_batch_draws_one_bar_with_its_articles(tmp_path, fake):
     assert lines.count("done converted") == 2 and lines.count("done failed") == 1
 
 
-def test_without_a_terminal_a_batch_prints_no_bar(tmp_path, fake, capsys):
+def test_without_a_terminal_a_batch_prints_no_bar(tmp_path, fake, capsys):  # noqa: F811
     path = tmp_path / "tea.md"
     path.write_text(ARTICLE.format(title="Tea"), encoding="utf-8")
-    options = readaloud.ConvertOptions(
-        script=readaloud.ScriptOptions(voice=readaloud.VoiceOptions(engine="fake")),
-        audio=readaloud.AudioSettings(normalize=False),
-        synth=readaloud.SynthOptions(cache_dir=tmp_path / "cache", progress=True),
-    )
+    options = fake_options(tmp_path, progress=True)
     readaloud.convert([path, path.with_name("gone.md")], tmp_path / "out", options)
     assert "Synthesizing" not in capsys.readouterr().err
