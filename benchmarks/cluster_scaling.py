@@ -156,6 +156,7 @@ def main() -> None:
     short = side_by_side("batch", batch, work)
     one = short["one"]
     overhead = client_overhead(batch, one)
+    print(f"  client work per episode, all clips cached: {overhead:.2f} s")
     long = None
     if not args.skip_long:
         long_article = work / "long.md"
@@ -163,6 +164,7 @@ def main() -> None:
         print(f"\nlong article: {len(long_article.read_text().split())} words")
         long = side_by_side("long", [str(long_article)], work)
     per_task = scheduler_overhead()
+    print(f"\nscheduler overhead per task: {per_task:.2f} ms")
 
     per_word = one["cpu"] / words
     client_per_word = overhead * len(batch) / words
