@@ -23,6 +23,7 @@ from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
 from readaloud.sources.headings import recover_headings
+from readaloud.sources.sections import recover_sections
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,9 @@ def extract_body(page: str, url: str | None, tree: Any, *, recover: bool = True)
             body = unpruned
     if not body:
         body = whole_page(tree)
-    return recover_headings(tree, body) if recover and body else body
+    if not recover or not body:
+        return body
+    return recover_sections(tree, recover_headings(tree, body))
 
 
 def _extract(page: str, url: str | None, options: dict[str, Any]) -> str | None:
