@@ -7,6 +7,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from readaloud.document import Code, Heading, ListBlock, Paragraph
+from readaloud.sources.extract import contents_region
 from readaloud.sources.html import body_blocks
 from readaloud.sources.sections import recover_sections
 
@@ -90,3 +91,38 @@ def test_nothing_kept_inside_an_element_smaller_than_the_page_changes_nothing():
     body = extract(WALL, ROOF)
     assert recover_sections(page, body) == body
     assert not [b for b in body_blocks(recover_sections(page, body)) if isinstance(b, ListBlock)]
+
+
+def test_the_pages_table_of_contents_finds_the_article_the_extractor_missed():
+    notice = (
+        "Nothing on this site is advice of any kind; every reader must consult their own "
+        "advisers before acting on anything written here, and the owners accept no liability. "
+    )
+    sections = ("Choosing seed", "Sowing in rows", "First harvest")
+    toc = "".join(f"<li><a href='#s{n}'>{title}</a></li>" for n, title in enumerate(sections))
+    article = "".join(
+        f"<h2 id='s{n}'>{title}</h2><p>Short notes on {title.lower()} for the allotment.</p>"
+        for n, title in enumerate(sections)
+    )
+    page = (
+        "<html><head><title>Growing Beans</title></head><body><main>"
+        f"<div class='side'><span>Contents</span><ul>{toc}</ul></div>"
+        f"<div class='post-body'>{article}</div>"
+        f"<div class='notice'>{''.join(f'<p>{notice * 3}</p>' for _ in range(4))}</div>"
+        "</main></body></html>"
+    )
+    tree = lxml_html.document_fromstring(page)
+    # The extractor took the notice: the article is the region the contents point to.
+    blocks = body_blocks(contents_region(tree, f"<div><p>{notice}</p></div>"))
+    assert [b.text for b in blocks if isinstance(b, Heading)] == list(sections)
+    assert len(blocks) == 6 and "liability" not in " ".join(b.text for b in blocks)
+    # The extract already holds the sections: nothing to do.
+    assert contents_region(tree, f"<h2>{sections[0]}</h2><p>{notice}</p>") is None
+    # Links inside or around the headings themselves (permalinks) are no table of contents.
+    permalinks = page.replace(f"<ul>{toc}</ul>", "")
+    for n, title in enumerate(sections):
+        permalinks = permalinks.replace(
+            f"<h2 id='s{n}'>{title}</h2>", f"<a href='#s{n}'><h2 id='s{n}'>{title}</h2></a>"
+        )
+    tree = lxml_html.document_fromstring(permalinks)
+    assert contents_region(tree, f"<div><p>{notice}</p></div>") is None
