@@ -22,7 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
-from readaloud.sources.headings import HEADINGS, recover_headings
+from readaloud.sources.headings import HEADINGS, common_ancestor, recover_headings
 from readaloud.sources.headings import key as heading_key
 from readaloud.sources.sections import recover_sections
 
@@ -92,10 +92,7 @@ def contents_region(tree: Any, body: str | None) -> str | None:
     kept = f" {heading_key(_TAG_RE.sub(' ', body or ''))} "
     if any(f" {heading_key(h.text_content())} " in kept for h in sections):
         return None
-    common = set(sections[0].iterancestors())
-    for heading in sections[1:]:
-        common.intersection_update(heading.iterancestors())
-    region = max(common, key=lambda e: sum(1 for _ in e.iterancestors()), default=None)
+    region = common_ancestor(sections)
     if region is None or region.tag in ("body", "html"):
         return None
     return whole_page(region)

@@ -17,10 +17,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from lxml import etree
 from lxml import html as lxml_html
 
-from readaloud.sources.headings import _align, _furniture, _in_furniture_box, _place, _units
+from readaloud.sources.headings import (
+    _furniture,
+    _in_furniture_box,
+    _place,
+    aligned_units,
+    common_ancestor,
+)
 
 MAX_SECTION_UNITS = 40
 MAX_SECTION_WORDS = 400
@@ -34,13 +39,7 @@ INLINE_HOSTS = frozenset(
 def _container(page: list, aligned: list) -> Any:
     """The smallest page element holding every kept unit, or None when it is the whole page."""
     kept = [page[i][0] for i, same in enumerate(aligned) if same is not None]
-    if not kept:
-        return None
-    common = set(kept[0].iterancestors())
-    for element in kept[1:]:
-        common.intersection_update(element.iterancestors())
-    # The nearest common ancestor is the one with the most ancestors of its own.
-    nearest = max(common, key=lambda e: sum(1 for _ in e.iterancestors()), default=None)
+    nearest = common_ancestor(kept)
     # One of a run of like boxes (the article's sections, each in its own element): the
     # article is the element that holds the run.
     while nearest is not None and nearest.getparent() is not None and _repeated(nearest):
@@ -106,15 +105,10 @@ def _copies(page: list, start: int, end: int) -> list[Any] | None:
 
 def recover_sections(tree: Any, body: str) -> str:
     """`body` (extracted HTML) with the sections it lost from inside the article put back."""
-    if tree is None or not body:
+    found = aligned_units(tree, body)
+    if found is None:
         return body
-    try:
-        extract = lxml_html.document_fromstring(body)
-    except (etree.ParserError, ValueError):
-        return body
-    kept = _units(extract)
-    page = _units(tree)
-    aligned = _align(page, kept)
+    extract, kept, page, aligned = found
     container = _container(page, aligned)
     if container is None:
         return body
