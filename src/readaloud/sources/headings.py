@@ -23,6 +23,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from .clean import key
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that hold a block of text; a "unit" is one that holds no other block.
 BLOCKS = frozenset(
@@ -56,11 +58,6 @@ MAX_UNITS = 40  # units looked at after a heading before giving up
 MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
 SIGNATURE_WORDS = 8
 LONG_WORDS = 5  # units this long are matched first (see _align)
-
-
-def key(text: str) -> str:
-    """Words only, case ignored."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _signature(text_key: str) -> str:
