@@ -38,15 +38,15 @@ def default_cache_dir() -> Path:
 
 
 # The default job count keeps a conversion within paths.memory_budget_mb() (READALOUD_MEMORY_MB).
-BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model
+BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model, the encoder
 
 
 def default_jobs(engine: Engine) -> int:
-    """One worker per core (capped) for parallel-safe engines, within the memory budget.
+    """One worker per core (at most MAX_DEFAULT_JOBS) for parallel-safe engines, as many as the
+    memory budget holds: (budget - BASE_MEMORY_MB) // engine.worker_memory_mb.
 
-    A Piper session needs about 400 MB at the longest utterance, so under the default 1 GB
-    budget Piper runs one session (on all cores); `--jobs 2` or READALOUD_MEMORY_MB=2048 buys
-    about 20% speed on two cores for about 400 MB more (benchmarks/convert_vs_bare.py).
+    Piper workers share one model session; each holds at most one run's activations (~100 MB,
+    engines/piper_session.py), so the default 1 GB budget allows 7 and the cores decide.
     """
     if not engine.parallel_safe:
         return 1
