@@ -3,6 +3,7 @@ extra text files given on the command line) and times sentence splitting + norma
 way the script stage runs it (per sentence), and in one call on the whole text.
 
     python benchmarks/normalize_speed.py [--words 20000] [extra.txt ...]
+    python benchmarks/normalize_speed.py --runs   # long runs of one character: linear growth?
 
 Issue 5 asks for under 1 second for 20,000 words.
 """
@@ -37,11 +38,36 @@ def build_article(words: int, extra: list[Path]) -> str:
     return " ".join(text.split(" ")[: int(words * len(text.split(" ")) / len(text.split()))])
 
 
+RUN_UNITS = (" ", ".", "1-", "…", "a-")
+
+
+def time_runs() -> None:
+    """Pathological runs (spaces, dots, "1-1-1", ellipses, "a-a-a") at 30k and 60k characters:
+    a time ratio near 2 is linear; a backtracking pattern shows as 4 or far more."""
+    print(f"{'run':>8} {'30k chars s':>12} {'60k chars s':>12} {'ratio':>6}")
+    for unit in RUN_UNITS:
+        seconds = []
+        for size in (30_000, 60_000):
+            text = unit * (size // len(unit))
+            best = float("inf")
+            for _ in range(3):  # best of 3: the machines are shared
+                start = time.perf_counter()
+                normalize(text)
+                split_sentences(text)
+                best = min(best, time.perf_counter() - start)
+            seconds.append(best)
+        print(f"{unit!r:>8} {seconds[0]:12.3f} {seconds[1]:12.3f} {seconds[1] / seconds[0]:6.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=20_000)
+    parser.add_argument("--runs", action="store_true", help="time long runs of one character")
     parser.add_argument("extra", nargs="*", type=Path)
     args = parser.parse_args()
+    if args.runs:
+        time_runs()
+        return
     text = build_article(args.words, args.extra)
     words = len(text.split())
     lexicon = builtin_lexicon()  # the pipeline always includes it

@@ -252,11 +252,11 @@ def why(page: Path, want: list[tuple[str, int]], got: list[tuple[str, int]]) -> 
     in_extracted, _ = _headings_and_text(extracted)
     body = page_body(raw.text, raw.url, lxml_html.document_fromstring(raw.text))
     in_body, body_text = _headings_and_text(body)
-    in_blocks = {key(b.text) for b in body_blocks(body) if isinstance(b, Heading)}
+    in_blocks = {heading_key(b.text) for b in body_blocks(body) if isinstance(b, Heading)}
     passes: list[tuple[str, set[str]]] = []
 
     def trace(name, blocks):
-        passes.append((name, {key(b.text) for b in blocks if isinstance(b, Heading)}))
+        passes.append((name, {heading_key(b.text) for b in blocks if isinstance(b, Heading)}))
 
     spoken: set[str] = set()
     try:

@@ -19,6 +19,7 @@ from book_tools import (
     parse_vtt,
     spine_documents,
 )
+from browser_support import browser  # noqa: F401  (the shared Chromium fixture)
 from click.testing import CliRunner
 from conftest import SEED
 
@@ -220,55 +221,34 @@ def test_editions_for_an_existing_episode_need_no_synthesis(tmp_path, synth_cach
         assert book.read("EPUB/audio/episode.mp3") == audio.read_bytes()
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-def test_first_content_document_in_chromium(small, seed, tmp_path):
+def test_first_content_document_in_chromium(browser, small, seed, tmp_path):  # noqa: F811
     """Must show 4: Debian's Chromium renders the first content document as XHTML with its
     headings and table, and every id its overlay names is in the DOM."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for name, (out, manifest) in (("small", small), ("seed", seed)):
-                book = extract(out / manifest["files"]["epub"]["name"], tmp_path / name)
-                document, smil = spine_documents(book)[0]
-                page = browser.new_page()
-                page.goto(document.as_uri())
-                assert page.evaluate("document.contentType") == "application/xhtml+xml"
-                title = page.locator("h1")
-                assert title.is_visible() and title.inner_text() == manifest["title"]
-                ids = [par[1] for par in overlay_pars(smil)]
-                assert ids
-                missing = page.evaluate(
-                    "ids => ids.filter(id => !document.getElementById(id))", ids
-                )
-                assert missing == []
-                # The reading system's highlight: the active class is styled by the book's CSS.
-                color = page.evaluate(
-                    """id => { const e = document.getElementById(id); e.classList.add('ra-active');
-                    return getComputedStyle(e).backgroundColor; }""",
-                    ids[0],
-                )
-                assert color == "rgb(253, 224, 71)"
-                if name == "small":
-                    headers = page.locator("table thead th[scope=col]")
-                    assert headers.all_inner_texts() == ["Light", "Colour", "Range"]
-                    assert page.locator("table").is_visible()
-                    assert page.locator("table tbody tr").count() == 2
-                page.close()
-        finally:
-            browser.close()
+    for name, (out, manifest) in (("small", small), ("seed", seed)):
+        book = extract(out / manifest["files"]["epub"]["name"], tmp_path / name)
+        document, smil = spine_documents(book)[0]
+        page = browser.new_page()
+        page.goto(document.as_uri())
+        assert page.evaluate("document.contentType") == "application/xhtml+xml"
+        title = page.locator("h1")
+        assert title.is_visible() and title.inner_text() == manifest["title"]
+        ids = [par[1] for par in overlay_pars(smil)]
+        assert ids
+        missing = page.evaluate("ids => ids.filter(id => !document.getElementById(id))", ids)
+        assert missing == []
+        # The reading system's highlight: the active class is styled by the book's CSS.
+        color = page.evaluate(
+            """id => { const e = document.getElementById(id); e.classList.add('ra-active');
+            return getComputedStyle(e).backgroundColor; }""",
+            ids[0],
+        )
+        assert color == "rgb(253, 224, 71)"
+        if name == "small":
+            headers = page.locator("table thead th[scope=col]")
+            assert headers.all_inner_texts() == ["Light", "Colour", "Range"]
+            assert page.locator("table").is_visible()
+            assert page.locator("table tbody tr").count() == 2
+        page.close()
 
 
 def test_daisy_needs_mp3(tmp_path):

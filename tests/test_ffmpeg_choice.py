@@ -155,34 +155,30 @@ def _assert_one_error(proc, *needles: str) -> None:
         assert needle in lines[0], lines[0]
 
 
-def test_readaloud_ffmpeg_not_an_ffmpeg_is_one_error_naming_it(article, tmp_path):
-    script = fake_ffmpeg(tmp_path / "bin", 'echo "hello from a shell script"\nexit 0\n')
+def convert_with(ffmpeg: Path, article: Path, tmp_path: Path, *needles: str) -> Path:
+    """`convert` with READALOUD_FFMPEG=ffmpeg fails with one `Error:` line naming it (and
+    `needles`) and writes nothing; returns the output folder."""
     out = tmp_path / "out"
     proc = run_cli(
-        ["convert", str(article), "-o", str(out)], {"READALOUD_FFMPEG": str(script)}, tmp_path
+        ["convert", str(article), "-o", str(out)], {"READALOUD_FFMPEG": str(ffmpeg)}, tmp_path
     )
-    _assert_one_error(proc, str(script), "not a working ffmpeg")
+    _assert_one_error(proc, str(ffmpeg), *needles)
     assert not out.exists() or not any(out.iterdir())
+    return out
+
+
+def test_readaloud_ffmpeg_not_an_ffmpeg_is_one_error_naming_it(article, tmp_path):
+    script = fake_ffmpeg(tmp_path / "bin", 'echo "hello from a shell script"\nexit 0\n')
+    convert_with(script, article, tmp_path, "not a working ffmpeg")
 
 
 def test_readaloud_ffmpeg_failing_binary_is_one_error(article, tmp_path):
     script = fake_ffmpeg(tmp_path / "bin", 'echo "segfault" >&2\nexit 139\n')
-    proc = run_cli(
-        ["convert", str(article), "-o", str(tmp_path / "o")],
-        {"READALOUD_FFMPEG": str(script)},
-        tmp_path,
-    )
-    _assert_one_error(proc, str(script), "segfault")
+    convert_with(script, article, tmp_path, "segfault")
 
 
 def test_readaloud_ffmpeg_missing_file_is_one_error(article, tmp_path):
-    missing = tmp_path / "nowhere" / "ffmpeg"
-    proc = run_cli(
-        ["convert", str(article), "-o", str(tmp_path / "o")],
-        {"READALOUD_FFMPEG": str(missing)},
-        tmp_path,
-    )
-    _assert_one_error(proc, str(missing))
+    convert_with(tmp_path / "nowhere" / "ffmpeg", article, tmp_path)
 
 
 def _wrapper(tmp_path: Path, sed: str, when: str) -> Path:
@@ -194,35 +190,22 @@ def _wrapper(tmp_path: Path, sed: str, when: str) -> Path:
     )
 
 
-def test_ffmpeg_without_an_ebur128_option_is_refused_by_name(article, tmp_path):
-    script = _wrapper(tmp_path, "/^ *peak /d", "filter=ebur128")
-    proc = run_cli(
-        ["convert", str(article), "-o", str(tmp_path / "o")],
-        {"READALOUD_FFMPEG": str(script)},
-        tmp_path,
-    )
-    _assert_one_error(proc, str(script), "ebur128", "peak")
+@pytest.mark.parametrize(
+    ("sed", "listing", "needles"),
+    [
+        ("/^ *peak /d", "filter=ebur128", ("ebur128", "peak")),
+        ("/libmp3lame/d", "-encoders", ("libmp3lame",)),
+        ("/ alimiter /d", "-filters", ("alimiter",)),
+    ],
+)
+def test_ffmpeg_lacking_a_part_is_refused_by_name(article, tmp_path, sed, listing, needles):
+    convert_with(_wrapper(tmp_path, sed, listing), article, tmp_path, *needles)
 
 
-def test_ffmpeg_without_libmp3lame_fails_before_synthesis(article, tmp_path):
-    script = _wrapper(tmp_path, "/libmp3lame/d", "-encoders")
-    proc = run_cli(
-        ["convert", str(article), "-o", str(tmp_path / "o")],
-        {"READALOUD_FFMPEG": str(script)},
-        tmp_path,
-    )
-    _assert_one_error(proc, str(script), "libmp3lame")
-    # M4B needs AAC, which the same binary has: only the MP3 encoder is missing.
+def test_ffmpeg_without_libmp3lame_still_has_aac_for_m4b(tmp_path):
+    # Only the MP3 encoder is hidden: M4B needs AAC, which the same binary has.
     from readaloud.ffmpeg import probe
 
-    assert "aac" in probe(str(script), bundled=False).encoders
-
-
-def test_ffmpeg_without_a_filter_is_refused_by_name(article, tmp_path):
-    script = _wrapper(tmp_path, "/ alimiter /d", "-filters")
-    proc = run_cli(
-        ["convert", str(article), "-o", str(tmp_path / "o")],
-        {"READALOUD_FFMPEG": str(script)},
-        tmp_path,
-    )
-    _assert_one_error(proc, str(script), "alimiter")
+    script = _wrapper(tmp_path, "/libmp3lame/d", "-encoders")
+    encoders = probe(str(script), bundled=False).encoders
+    assert "aac" in encoders and "libmp3lame" not in encoders

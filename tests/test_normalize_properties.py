@@ -51,15 +51,24 @@ def test_arbitrary_unicode_never_crashes(text):
     assert "".join(s.written for s in spans) == text
 
 
-def test_long_runs_stay_linear():
-    """Regexes that could backtrack on long runs (spaces, dots, "1-1-1") stay fast: each of
-    these took 3-70 s before their patterns were anchored to the start of a run."""
-    import time
+RUNS = ((" ", 30_000), (".", 30_000), ("1-", 15_000), ("…", 30_000), ("a-", 15_000))
 
-    from readaloud.script.sentences import split_sentences
 
-    for text in (" " * 30_000, "." * 30_000, "1-" * 15_000, "…" * 30_000, "a-" * 15_000):
-        start = time.perf_counter()
-        assert "".join(s.written for s in normalize(text)) == text
-        split_sentences(text)
-        assert time.perf_counter() - start < 2.0, repr(text[:10])
+def test_long_runs_are_read_whole_and_do_not_hang():
+    """Regexes that could backtrack on long runs (spaces, dots, "1-1-1") took 3-70 s each before
+    their patterns were anchored to the start of a run. Here: the runs round-trip, in a child
+    process that a hang guard (60 s, ~30x the normal time) stops. Their speed and linear growth
+    are measured by `benchmarks/normalize_speed.py --runs`, not asserted here."""
+    import subprocess
+    import sys
+
+    code = (
+        "from readaloud.script.normalize import normalize\n"
+        "from readaloud.script.sentences import split_sentences\n"
+        f"for unit, times in {RUNS!r}:\n"
+        "    text = unit * times\n"
+        "    assert ''.join(s.written for s in normalize(text)) == text, text[:10]\n"
+        "    split_sentences(text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]

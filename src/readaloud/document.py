@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -114,6 +115,13 @@ BLOCK_TYPES: dict[str, type] = {
     cls.kind: cls
     for cls in (Heading, Paragraph, ListBlock, Table, FAQ, Quote, Callout, Code, Figure)
 }
+
+
+def handler(owner: object, block: Block) -> Callable[..., Any]:
+    """`owner`'s method for this block's kind: a method per kind, named after it (`heading`,
+    `paragraph`, `list_block`, `table`, `faq`, `quote`, `callout`, `code`, `figure`). The
+    readers of the document model (reading rules, markup) dispatch through this one table."""
+    return getattr(owner, "list_block" if block.kind == "list" else block.kind)
 
 
 @dataclass

@@ -6,6 +6,8 @@
 | READALOUD_VOICES_DIR | a folder searched first for Piper voices by name | (none) |
 | READALOUD_MEMORY_MB | memory budget that bounds the default number of synthesis workers | 1024 |
 | READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
+| READALOUD_CONFIG | the user configuration file (option defaults) | `config.toml` in the config folder |
+| READALOUD_<COMMAND>_<OPTION> | any command option, e.g. READALOUD_CONVERT_BITRATE=96k | (unset) |
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ CACHE_DIR_ENV = "READALOUD_CACHE_DIR"
 VOICES_DIR_ENV = "READALOUD_VOICES_DIR"
 MEMORY_ENV = "READALOUD_MEMORY_MB"
 FFMPEG_ENV = "READALOUD_FFMPEG"
+CONFIG_ENV = "READALOUD_CONFIG"
+OPTION_ENV_PREFIX = "READALOUD"
 DEFAULT_MEMORY_MB = 1024
 
 
@@ -37,6 +41,12 @@ def audio_cache_dir() -> Path:
 def config_dir() -> Path:
     """The user's configuration folder: lexicons and voice presets."""
     return Path(platformdirs.user_config_dir(APP))
+
+
+def config_file() -> Path:
+    """The user configuration file (READALOUD_CONFIG overrides `config.toml` in the config folder)."""
+    override = os.environ.get(CONFIG_ENV, "").strip()
+    return Path(override) if override else config_dir() / "config.toml"
 
 
 def user_presets_dir() -> Path:

@@ -8,6 +8,7 @@ from mutagen import File as MutagenFile
 from mutagen import MutagenError
 
 from ..errors import InputError
+from ..timefmt import stamp
 from .timeline import ChapterMark
 
 
@@ -63,22 +64,12 @@ def _mp4_chapters(audio) -> list[ChapterMark]:
     ]
 
 
-def format_ms(ms: int, sep: str = ".") -> str:
-    """12345678 -> '03:25:45.678' (HH:MM:SS.mmm; `sep` ',' gives the SRT form)."""
-    hours, rest = divmod(int(ms), 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{sep}{millis:03d}"
-
-
 def format_chapters(chapters: list[ChapterMark]) -> str:
     """A table: number, start, end, title (and link), a line per chapter, no final newline."""
     width = len(str(len(chapters)))
     lines = []
     for number, mark in enumerate(chapters, 1):
-        line = (
-            f"{number:>{width}}  {format_ms(mark.start_ms)}  {format_ms(mark.end_ms)}  {mark.title}"
-        )
+        line = f"{number:>{width}}  {stamp(mark.start_ms)}  {stamp(mark.end_ms)}  {mark.title}"
         if mark.url:
             line += f"  <{mark.url}>"
         lines.append(line)

@@ -58,14 +58,6 @@ def modified_time() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def clock(ms: int) -> str:
-    """A SMIL full clock value, millisecond-exact: 1:02:03.456."""
-    hours, rest = divmod(max(0, int(ms)), 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def parse_clock(value: str) -> int:
     """Milliseconds of a SMIL clock value: full/partial clock, `12.5s`, `npt=12.5s`, `250ms`."""
     value = value.strip().removeprefix("npt=")

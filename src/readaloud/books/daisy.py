@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..markup import NavHeading, Part, Sentence, SyncMap, render
 from ..markup.tree import Element
+from ..timefmt import hms
 from .common import BookMeta, attrs, modified_time, text
 from .xhtml1 import to_xhtml1
 
@@ -37,12 +38,6 @@ class Section:
     sentences: list[Sentence] = field(default_factory=list)
     start_ms: int = 0
     end_ms: int = 0
-
-
-def hms(ms: int) -> str:
-    """hh:mm:ss, rounded to the second (ncc:totalTime, ncc:totalElapsedTime)."""
-    seconds = (max(0, ms) + 500) // 1000
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def npt(ms: int) -> str:

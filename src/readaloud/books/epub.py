@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..markup import Part, SyncMap, render, to_xhtml
-from .common import BOOK_CSS, BookMeta, attrs, clock, modified_time, text
+from ..timefmt import smil_clock
+from .common import BOOK_CSS, BookMeta, attrs, modified_time, text
 from .epub_package import nav_document, package_document
 
 MIME_TYPE = "application/epub+zip"
@@ -135,8 +136,8 @@ def _overlay(part: Part, sync: SyncMap, audio_name: str) -> Overlay:
         indent = "      " if structure is not None else "    "
         clip = attrs(
             src=f"../{audio_name}",
-            clipBegin=clock(sentence.start_ms),
-            clipEnd=clock(sentence.end_ms),
+            clipBegin=smil_clock(sentence.start_ms),
+            clipEnd=smil_clock(sentence.end_ms),
         )
         lines.append(f'{indent}<par id="par-{sid}"><text src="{doc}#{sid}"/><audio{clip}/></par>')
         duration += sentence.end_ms - sentence.start_ms

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 from ..markup import Part, SyncMap
-from .common import ACTIVE_CLASS, BookMeta, attrs, clock, text
+from ..timefmt import smil_clock
+from .common import ACTIVE_CLASS, BookMeta, attrs, text
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 
@@ -53,10 +54,10 @@ def package_document(
         )
         lines.append(f'    <meta property="media:narrator">{text(narrator)}</meta>')
     total = sum(ms for _, ms in timed)
-    lines.append(f'    <meta property="media:duration">{clock(total)}</meta>')
+    lines.append(f'    <meta property="media:duration">{smil_clock(total)}</meta>')
     for name, ms in timed:
         lines.append(
-            f'    <meta property="media:duration" refines="#smil-{name}">{clock(ms)}</meta>'
+            f'    <meta property="media:duration" refines="#smil-{name}">{smil_clock(ms)}</meta>'
         )
     lines.append(f'    <meta property="media:active-class">{ACTIVE_CLASS}</meta>')
     lines += [f"    {line}" for line in accessibility_metadata(sync)]

@@ -23,7 +23,7 @@ logger = logging.getLogger("readaloud")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def _fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -39,15 +39,15 @@ def handle_errors(func):
         except ReadaloudError as exc:
             if debug:
                 raise
-            _fail(str(exc), exc.exit_code)
+            fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail("interrupted; nothing partial was written.", 130)
+            fail("interrupted; nothing partial was written.", 130)
         except (click.ClickException, click.exceptions.Exit, SystemExit):
             raise
         except Exception as exc:  # a bug: still one line unless --debug
             if debug:
                 raise
-            _fail(f"unexpected {type(exc).__name__}: {exc}. Run with --debug for details.")
+            fail(f"unexpected {type(exc).__name__}: {exc}. Run with --debug for details.")
 
     return wrapper
 

@@ -6,20 +6,8 @@ each utterance (`script/reading.py`), so a sentence finds the element it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from ..document import (
-    FAQ,
-    Block,
-    Callout,
-    Code,
-    Figure,
-    Heading,
-    ListBlock,
-    Paragraph,
-    Quote,
-    Table,
-)
+from .. import document as doc
+from ..document import handler
 from ..script.reading import _clean as clean  # the very clean-up the reading rules apply
 from .sync import Sentence, SyncMap
 from .tree import Element
@@ -42,17 +30,6 @@ class BlockRenderer:
         self.placed: set[str] = set()
         self.level = 1
         """Rendered level of the heading above the current block (1 = the title)."""
-        self.handlers: dict[type, Callable[[Element, int, Block], None]] = {
-            Heading: self.heading,
-            Paragraph: self.paragraph,
-            ListBlock: self.list_block,
-            Table: self.table,
-            FAQ: self.faq,
-            Quote: self.quote,
-            Callout: self.callout,
-            Code: self.code,
-            Figure: self.figure,
-        }
 
     def chapter_of(self, block: int) -> int | None:
         """The chapter in which block number `block` is read (None: not read)."""
@@ -62,8 +39,8 @@ class BlockRenderer:
         """The sentences that read `part` of `block` (each handed out once)."""
         return self.pending.pop((block, part), [])
 
-    def block(self, parent: Element, index: int, block: Block) -> None:
-        self.handlers[type(block)](parent, index, block)
+    def block(self, parent: Element, index: int, block: doc.Block) -> None:
+        handler(self, block)(parent, index, block)
 
     # -- placing sentences ------------------------------------------------------------------
 
@@ -119,11 +96,11 @@ class BlockRenderer:
 
     # -- blocks -----------------------------------------------------------------------------
 
-    def heading(self, parent: Element, index: int, block: Heading) -> None:
+    def heading(self, parent: Element, index: int, block: doc.Heading) -> None:
         node = parent.sub(f"h{self.level}", id=f"h-{index}")
         self.inline(node, block.text, self.take(index, "text"))
 
-    def paragraph(self, parent: Element, index: int, block: Paragraph) -> None:
+    def paragraph(self, parent: Element, index: int, block: doc.Paragraph) -> None:
         node = parent.sub("p")
         if block.label:
             label = node.sub("strong", class_="ra-label")
@@ -131,7 +108,7 @@ class BlockRenderer:
             node.add(" ")
         self.inline(node, block.text, self.take(index, "text"))
 
-    def list_block(self, parent: Element, index: int, block: ListBlock) -> None:
+    def list_block(self, parent: Element, index: int, block: doc.ListBlock) -> None:
         items = [clean(item) for item in block.items if clean(item)]
         if not items:
             return
@@ -145,7 +122,7 @@ class BlockRenderer:
         self.mark(node, self.take(index, "intro"), holder=entries[0])
         node.attrs.setdefault("id", f"l-{index}")
 
-    def table(self, parent: Element, index: int, block: Table) -> None:
+    def table(self, parent: Element, index: int, block: doc.Table) -> None:
         rows = [[clean(c) for c in row] for row in block.rows]
         rows = [row for row in rows if any(row)]
         header = [clean(h) for h in block.header]
@@ -185,7 +162,7 @@ class BlockRenderer:
             self.mark(unread[0], more, holder=_last_cell(unread[0]))
         table.attrs.setdefault("id", f"t-{index}")
 
-    def faq(self, parent: Element, index: int, block: FAQ) -> None:
+    def faq(self, parent: Element, index: int, block: doc.FAQ) -> None:
         if block.title:
             node = parent.sub(f"h{min(6, self.level + 1)}", id=f"h-{index}")
             self.inline(node, block.title, self.take(index, "title"))
@@ -198,7 +175,7 @@ class BlockRenderer:
             self.inline(listing.sub("dt"), question, self.take(index, f"question:{number}"))
             self.inline(listing.sub("dd"), answer, self.take(index, f"answer:{number}"))
 
-    def quote(self, parent: Element, index: int, block: Quote) -> None:
+    def quote(self, parent: Element, index: int, block: doc.Quote) -> None:
         node = parent.sub("blockquote")
         opening = self.take(index, "open")
         text = node.sub("p")
@@ -210,14 +187,14 @@ class BlockRenderer:
             self.mark(node.sub("span"), closing)
         self.mark(node, opening, holder=text)
 
-    def callout(self, parent: Element, index: int, block: Callout) -> None:
+    def callout(self, parent: Element, index: int, block: doc.Callout) -> None:
         node = parent.sub("aside", class_="ra-callout", id=f"a-{index}")
         label = clean(block.label).rstrip(":")
         if label:
             self.inline(node.sub("p").sub("strong"), label, self.take(index, "label"))
         self.inline(node.sub("p"), block.text, self.take(index, "text"))
 
-    def code(self, parent: Element, index: int, block: Code) -> None:
+    def code(self, parent: Element, index: int, block: doc.Code) -> None:
         pre = parent.sub("pre")
         code = pre.sub("code")
         if block.language:
@@ -235,7 +212,7 @@ class BlockRenderer:
                 self._assign(code.sub("span"), extra)
         self.mark(pre, self.take(index, "intro"), holder=code)
 
-    def figure(self, parent: Element, index: int, block: Figure) -> None:
+    def figure(self, parent: Element, index: int, block: doc.Figure) -> None:
         node = parent.sub("figure", class_="ra-figure")
         alt = clean(block.alt)
         if alt:

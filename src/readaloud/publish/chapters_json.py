@@ -6,14 +6,10 @@ import json
 from typing import Any
 
 from ..audio.timeline import ChapterMark
+from ..timefmt import json_seconds
 
 VERSION = "1.2.0"
 MIME_TYPE = "application/json+chapters"
-
-
-def _seconds(ms: int) -> float | int:
-    """Milliseconds as seconds; whole seconds stay integers (3 not 3.0), as the spec's examples."""
-    return ms // 1000 if ms % 1000 == 0 else round(ms / 1000, 3)
 
 
 def chapters_document(
@@ -36,8 +32,8 @@ def chapters_document(
             doc[key] = value
     items = []
     for mark in sorted(chapters, key=lambda m: (m.start_ms, m.end_ms)):
-        item: dict[str, Any] = {"startTime": _seconds(mark.start_ms), "title": mark.title}
-        item["endTime"] = _seconds(mark.end_ms)
+        item: dict[str, Any] = {"startTime": json_seconds(mark.start_ms), "title": mark.title}
+        item["endTime"] = json_seconds(mark.end_ms)
         if mark.url:
             item["url"] = mark.url
         items.append(item)

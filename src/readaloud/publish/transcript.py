@@ -14,9 +14,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..audio.chapters_read import format_ms
 from ..audio.timeline import Timeline
 from ..script.model import Segment, SpeechScript
+from ..timefmt import stamp
 from .captions import SRT_LAYOUT, VTT_LAYOUT, caption_cues
 
 VTT_TYPE = "text/vtt"
@@ -136,7 +136,7 @@ def render_vtt(sentences: list[Cue]) -> str:
     of at most 65 characters (long sentences split into several cues)."""
     blocks = ["WEBVTT"]
     for cue in caption_cues([_vtt_escaped(cue) for cue in sentences], VTT_LAYOUT):
-        timing = f"{format_ms(cue.start_ms)} --> {format_ms(cue.end_ms)}"
+        timing = f"{stamp(cue.start_ms)} --> {stamp(cue.end_ms)}"
         blocks.append(timing + "".join(f"\n{line}" for line in cue.lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -146,7 +146,7 @@ def render_srt(sentences: list[Cue]) -> str:
     characters; markup characters become look-alikes that every reader shows as text."""
     blocks = []
     for number, cue in enumerate(caption_cues(sentences, SRT_LAYOUT), 1):
-        timing = f"{format_ms(cue.start_ms, ',')} --> {format_ms(cue.end_ms, ',')}"
+        timing = f"{stamp(cue.start_ms, ',')} --> {stamp(cue.end_ms, ',')}"
         text = "\n".join(line.translate(SRT_LITERAL) for line in cue.lines)
         blocks.append(f"{number}\n{timing}\n{text}")
     return "\n\n".join(blocks) + ("\n" if blocks else "")

@@ -1,4 +1,4 @@
-"""Language-neutral text rules (control characters, pauses, missing spaces) and the rules that
+"""Language-neutral text rules (control characters, pauses, reference markers) and the rules that
 need a few words per language (URLs, e-mail addresses, symbols)."""
 
 from __future__ import annotations
@@ -131,11 +131,15 @@ def email(match: re.Match, context: Context) -> str:
 
 # --- reference markers ----------------------------------------------------------------------
 
-# "[3]" and "[12–14]" anywhere; "(8)" and "(10, 11)" only at the end of a clause (elsewhere
-# "(1) first" is a list label). Years like "(1948)" have four digits and stay.
+# Reference markers are this rule's alone (`citations`: drop or read): "[3]", "[12–14]", "[a]",
+# "[note 4]" anywhere; "(8)" and "(10, 11)" only at the end of a clause (elsewhere "(1) first" is
+# a list label; years like "(1948)" have four digits and stay); superscript digits only after a
+# word of 3+ letters or punctuation, so m² and km² stay units.
 CITATION = re.compile(
-    r"\s?\[\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\]"
+    r"\s?\[(?:\d{1,3}(?:\s?[-–,]\s?\d{1,3})*|[a-z]|(?:note|nb) \d{1,3})\]"
     r"|(?<=[\w.,;:])\s?\(\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\)(?=\s*(?:[.,;:!?]|$))"
+    r"|(?:(?<=[A-Za-z]{3})|(?<=[.,;:!?\"')\]]))[\u00b9\u00b2\u00b3\u2070-\u2079]+",
+    re.IGNORECASE,
 )
 
 
@@ -207,13 +211,12 @@ def symbol(match: re.Match, context: Context) -> str | None:
     return f"{before}{word}{after}"
 
 
-# --- pauses: dashes, ellipses, parentheses, missing spaces -----------------------------------
+# --- pauses: dashes, ellipses, parentheses ---------------------------------------------------
 
 # Each branch starts only at the first space of a run, so long runs of spaces stay linear.
 DASH = re.compile(r"(?<!\s)\s*(?:—|―|--)\s*|(?<!\s)\s+[–-]\s+|^\s*[–-]\s+")
 ELLIPSIS = re.compile(r"(?<!\.)\.{3,}|…")
 ASIDE = re.compile(r"(?P<open>(?<!\s)\s*[(\[])(?P<inner>[^()\[\]\n]{1,300})(?P<close>[)\]])")
-MISSING_SPACE = re.compile(r"(?<=[a-z]{2})(?P<mark>[.!?])(?=[A-Z][a-z])")
 _PUNCTUATION = ",.;:!?"
 
 
@@ -269,9 +272,6 @@ def aside(match: re.Match, context: Context) -> list[Change] | None:
     ]
 
 
-def missing_space(match: re.Match, context: Context) -> str:
-    return match["mark"] + " "
-
 
 @cache
 def neutral_rules(language: str) -> tuple[list[Rule], list[Rule], list[Rule]]:
@@ -291,6 +291,5 @@ def neutral_rules(language: str) -> tuple[list[Rule], list[Rule], list[Rule]]:
         Rule("pause.dash", DASH, dash),
         Rule("pause.ellipsis", ELLIPSIS, ellipsis),
         Rule("pause.aside", ASIDE, aside, partial=True),
-        Rule("punctuation.space", MISSING_SPACE, missing_space),
     ]
     return first, web, last

@@ -8,7 +8,7 @@ sentences and runs the normalizer/lexicon so every segment holds exactly what is
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..document import (
@@ -23,6 +23,7 @@ from ..document import (
     Paragraph,
     Quote,
     Table,
+    handler,
 )
 from .model import ArticleMeta, Chapter, Segment, SpeechScript
 from .phrases import phrases_for
@@ -106,20 +107,9 @@ class Reader:
         self.settings = settings
         self.pauses = settings.pauses
         self.phrases = phrases_for(language)
-        self.handlers: dict[type, Callable[[Block], Iterator[Utterance]]] = {
-            Heading: self.heading,
-            Paragraph: self.paragraph,
-            ListBlock: self.list_block,
-            Table: self.table,
-            FAQ: self.faq,
-            Quote: self.quote,
-            Callout: self.callout,
-            Code: self.code,
-            Figure: self.figure,
-        }
 
     def read(self, block: Block) -> Iterator[Utterance]:
-        yield from self.handlers[type(block)](block)
+        yield from handler(self, block)(block)
 
     def _say(self, key: str, count: int | None = None, **values: str) -> str:
         return self.phrases.say(key, count, **values)

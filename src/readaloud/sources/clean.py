@@ -54,13 +54,6 @@ _EMOJI_RE = re.compile(
     "]+"
 )
 
-# [1], [23], [a], [note 4]: reference markers. Superscript digits only after a word of 3+
-# letters or punctuation, so m² and km² survive.
-_FOOTNOTE_RE = re.compile(r"\s?\[(?:\d{1,3}|[a-z]|note \d{1,3}|nb \d{1,3})\]", re.I)
-_SUPERSCRIPT_RE = re.compile(
-    r"(?:(?<=[A-Za-z]{3})|(?<=[.,;:!?\"')\]]))[\u00b9\u00b2\u00b3\u2070-\u2079]+"
-)
-
 # "flux.The" -> "flux. The": a word of 2+ lower-case letters, sentence punctuation, then a
 # capitalised word. Upper-case abbreviations (U.S.), decimals (3.2) and domains (example.com)
 # do not match.
@@ -99,15 +92,15 @@ def remove_emoji(text: str) -> str:
     return _EMOJI_RE.sub("", text)
 
 
-def remove_footnote_markers(text: str) -> str:
-    """Drop reference markers such as [1], [a] and superscript ¹²."""
-    return _SUPERSCRIPT_RE.sub("", _FOOTNOTE_RE.sub("", text))
-
-
 def fix_missing_spaces(text: str) -> str:
     """Put back the space lost after sentence punctuation and commas ("flux.The")."""
     text = _SENTENCE_GLUE_RE.sub(r"\1 ", text)
     return _COMMA_GLUE_RE.sub(r"\1 ", text)
+
+
+def key(text: str) -> str:
+    """A comparison key: words only; case, punctuation and spacing ignored."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def tidy_spaces(text: str) -> str:
@@ -154,7 +147,6 @@ Repair = Callable[[str], str]
 REPAIRS: tuple[Repair, ...] = (
     normalize_characters,
     remove_emoji,
-    remove_footnote_markers,
     fix_missing_spaces,
     tidy_spaces,
 )

@@ -22,7 +22,9 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
-from readaloud.sources.headings import recover_headings
+from readaloud.sources.headings import HEADINGS, common_ancestor, recover_headings
+from readaloud.sources.headings import key as heading_key
+from readaloud.sources.sections import recover_sections
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ EXTRACT_OPTIONS: dict[str, Any] = {
 BALANCED = {**EXTRACT_OPTIONS, "favor_precision": False}
 UNPRUNED = {**BALANCED, "include_comments": True}
 FRAGMENT_RATIO = 0.5
+MIN_CONTENTS = 2
 SHORT_WORDS = 200
 _TAG_RE = re.compile(r"<[^>]*>")
 _CHROME = "//nav|//header|//footer|//aside|//*[@role='navigation' or @role='banner']"
@@ -56,7 +59,10 @@ def extract_body(page: str, url: str | None, tree: Any, *, recover: bool = True)
             body = unpruned
     if not body:
         body = whole_page(tree)
-    return recover_headings(tree, body) if recover and body else body
+    body = contents_region(tree, body) or body
+    if not recover or not body:
+        return body
+    return recover_sections(tree, recover_headings(tree, body))
 
 
 def _extract(page: str, url: str | None, options: dict[str, Any]) -> str | None:
@@ -71,12 +77,57 @@ def _words(markup: str | None) -> int:
     return len(_TAG_RE.sub(" ", markup or "").split())
 
 
+def contents_region(tree: Any, body: str | None) -> str | None:
+    """The part of the page that the page's own table of contents points to, when the extract
+    holds none of its sections (the extractor took a disclaimer or a sidebar for the article),
+    else None.
+
+    A table of contents is MIN_CONTENTS links or more to headings of the page, each link
+    named like its heading; the region is the smallest element holding those headings."""
+    if tree is None:
+        return None
+    sections = _linked_headings(tree)
+    if len(sections) < MIN_CONTENTS:
+        return None
+    kept = f" {heading_key(_TAG_RE.sub(' ', body or ''))} "
+    if any(f" {heading_key(h.text_content())} " in kept for h in sections):
+        return None
+    region = common_ancestor(sections)
+    if region is None or region.tag in ("body", "html"):
+        return None
+    return whole_page(region)
+
+
+def _linked_headings(tree: Any) -> list[Any]:
+    """Headings that an in-page link elsewhere on the page points to by id, named alike."""
+    names: dict[str, str] = {}
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith("#") and len(href) > 1 and not _in_heading(link):
+            names.setdefault(href[1:], heading_key(link.text_content()))
+    found = []
+    for heading in tree.iter(*HEADINGS):
+        name = names.get(heading.get("id") or "")
+        if name and name == heading_key(heading.text_content()):
+            found.append(heading)
+    return found
+
+
+def _in_heading(link: Any) -> bool:
+    """A link inside a heading or wrapped around one (a permalink, not a contents entry)."""
+    if any(a.tag in HEADINGS for a in link.iterancestors()):
+        return True
+    return next(link.iter(*HEADINGS), None) is not None
+
+
 def whole_page(tree: Any) -> str | None:
-    """The page's body without scripts, styles, forms and navigation, or None if no text."""
+    """The page's body (or the element `tree`) without scripts, styles, forms and navigation,
+    or None if no text."""
     if tree is None:
         return None
     try:
-        copy = lxml_html.document_fromstring(lxml_html.tostring(tree, encoding="unicode"))
+        markup = lxml_html.tostring(tree, encoding="unicode", with_tail=False)
+        copy = lxml_html.document_fromstring(markup)
         for chrome in copy.xpath(_CHROME):
             chrome.drop_tree()
         cleaned = Cleaner(scripts=True, javascript=True, style=True, forms=True, frames=True)

@@ -23,6 +23,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from .clean import key
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Elements that hold a block of text; a "unit" is one that holds no other block.
 BLOCKS = frozenset(
@@ -56,11 +58,6 @@ MAX_UNITS = 40  # units looked at after a heading before giving up
 MAX_SKIPPED_WORDS = 8  # words of unkept text allowed between a heading and its kept section
 SIGNATURE_WORDS = 8
 LONG_WORDS = 5  # units this long are matched first (see _align)
-
-
-def key(text: str) -> str:
-    """Words only, case ignored."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _signature(text_key: str) -> str:
@@ -192,18 +189,38 @@ def _align(page: list, kept: list) -> list[int | None]:
     return aligned
 
 
-def recover_headings(tree: Any, body: str) -> str:
-    """`body` (extracted HTML) with the page headings it lost put back; see the module doc."""
+def aligned_units(tree: Any, body: str) -> tuple[Any, list, list, list] | None:
+    """The parsed extract, its units, the page's units and their alignment (see _align), or
+    None when there is no page or no extract."""
     if tree is None or not body:
-        return body
+        return None
     try:
         extract = lxml_html.document_fromstring(body)
     except (etree.ParserError, ValueError):
-        return body
+        return None
     kept = _units(extract)
-    kept_headings = {text_key for _, text_key, level in kept if level}
     page = _units(tree)
-    aligned = _align(page, kept)
+    return extract, kept, page, _align(page, kept)
+
+
+def common_ancestor(elements: list[Any]) -> Any:
+    """The nearest element holding all `elements` (None if they share none)."""
+    if not elements:
+        return None
+    common = set(elements[0].iterancestors())
+    for element in elements[1:]:
+        common.intersection_update(element.iterancestors())
+    # The nearest is the one with the most ancestors of its own.
+    return max(common, key=lambda e: sum(1 for _ in e.iterancestors()), default=None)
+
+
+def recover_headings(tree: Any, body: str) -> str:
+    """`body` (extracted HTML) with the page headings it lost put back; see the module doc."""
+    found = aligned_units(tree, body)
+    if found is None:
+        return body
+    extract, kept, page, aligned = found
+    kept_headings = {text_key for _, text_key, level in kept if level}
     changed = False
     for index, (element, text_key, level) in enumerate(page):
         same = aligned[index]

@@ -21,6 +21,7 @@ from readaloud.sources.extract import extract_body
 from readaloud.sources.faq_html import details_faq, jsonld_faq
 from readaloud.sources.headings import LESS_THAN, plain_heading_anchors, tidy_body
 from readaloud.sources.markdown import blocks_from_tree, parse_tree
+from readaloud.sources.math_html import plain_math
 from readaloud.sources.table_cut import cut_html_tables
 
 logger = logging.getLogger(__name__)
@@ -139,10 +140,10 @@ def clean_title(title: str, site_name: str | None) -> str:
 
 
 def page_body(text: str, url: str | None, tree: Any, *, recover: bool = True) -> str | None:
-    """The article part of the page as HTML, with accordion questions and self-linked headings
-    made plain first so the extractor keeps them (see sources/extract.py)."""
+    """The article part of the page as HTML, with accordion questions, self-linked headings and
+    formulas made plain first so the extractor keeps them (see sources/extract.py)."""
     page = text
-    if mark_questions(tree) | plain_heading_anchors(tree):
+    if mark_questions(tree) | plain_heading_anchors(tree) | plain_math(tree):
         page = lxml_html.tostring(tree, encoding="unicode")
     return extract_body(page, url, tree, recover=recover)
 

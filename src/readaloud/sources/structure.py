@@ -21,7 +21,7 @@ from readaloud.document import (
 from readaloud.sources import structure_words
 from readaloud.sources.boilerplate import BoilerplateRules
 from readaloud.sources.casing import CaseModel
-from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, repair_text
+from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, key, repair_text
 
 _CALLOUT_RE = re.compile(
     r"^(?P<label>"
@@ -32,11 +32,6 @@ _CALLOUT_RE = re.compile(
     re.I | re.S,
 )
 MAX_QUESTION_WORDS = 40
-
-
-def key(text: str) -> str:
-    """A comparison key: case, punctuation and spacing ignored."""
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 class Cleaner:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from ..audio.timeline import ChapterMark
 from ..publish.manifest import FileEntry, Manifest
+from ..timefmt import short_clock
 
 HTML_TYPE = "text/html"
 
@@ -141,12 +142,6 @@ def seconds(ms: int) -> str:
     return f"{ms / 1000:.3f}"
 
 
-def clock(ms: int) -> str:
-    total = max(0, ms // 1000)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def human_size(size: int) -> str:
     if size < 1000:
         return f"{size} bytes"
@@ -175,7 +170,7 @@ def _controls(page: PlayerPage) -> str:
     speeds = "".join(
         f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS
     )
-    end = clock(page.duration_ms)
+    end = short_clock(page.duration_ms)
     return f"""<audio id="audio" controls preload="metadata" src="{src}" data-duration="{seconds(page.duration_ms)}">
 <a href="{src}">Download the audio</a></audio>
 <div id="controls" class="controls" role="group" aria-label="Player controls" hidden>
@@ -205,7 +200,7 @@ def _chapters_nav(page: PlayerPage, *, heading: bool = True) -> str:
     src = quote(page.audio_name)
     items = "".join(
         f'<li><a href="{src}#t={seconds(c.start_ms)}" data-start="{seconds(c.start_ms)}">'
-        f'{esc(c.title)}</a> <span class="time">{clock(c.start_ms)}</span></li>\n'
+        f'{esc(c.title)}</a> <span class="time">{short_clock(c.start_ms)}</span></li>\n'
         for c in page.chapters
     )
     title = "<h2>Chapters</h2>\n" if heading else ""

@@ -10,7 +10,8 @@ from urllib.parse import quote, unquote, urlsplit
 from ..fsutil import write_text_atomic
 from ..publish.feed.config import FeedSettings
 from ..publish.feed.episodes import Episode
-from .page import asset, clock, esc, human_size
+from ..timefmt import short_clock
+from .page import asset, esc, human_size
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def _duration(ms: int) -> str:
     seconds = (ms + 500) // 1000
     hours, rest = divmod(seconds, 3600)
     iso = f"PT{hours}H{rest // 60}M{rest % 60}S" if hours else f"PT{rest // 60}M{rest % 60}S"
-    return f'<time datetime="{iso}">{clock(seconds * 1000)}</time>'
+    return f'<time datetime="{iso}">{short_clock(seconds * 1000)}</time>'
 
 
 def _episode(episode: Episode, folder: Path) -> str:

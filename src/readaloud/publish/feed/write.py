@@ -18,6 +18,7 @@ from lxml import etree
 
 from ..._version import __version__
 from ...fsutil import write_text_atomic
+from ...timefmt import short_clock
 from .categories import parse_category
 from .config import (
     FeedSettings,
@@ -62,12 +63,6 @@ def _rfc2822(episode: Episode) -> str:
     return format_datetime(moment, usegmt=utc)
 
 
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
 def _description(episode: Episode) -> str:
     if episode.description:
         return truncate_bytes(episode.description)
@@ -87,7 +82,7 @@ def _content_html(episode: Episode) -> str:
         label = html.escape(episode.site_name or episode.url)
         parts.append(f'<p>Read the article: <a href="{html.escape(episode.url)}">{label}</a></p>')
     chapters = [
-        f"<li>{_clock(start)} {html.escape(title)}</li>"
+        f"<li>{short_clock(start)} {html.escape(title)}</li>"
         for title, start in zip(episode.chapter_titles, episode.chapter_starts_ms, strict=True)
         if title
     ]
