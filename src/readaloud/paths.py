@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | READALOUD_CACHE_DIR | readaloud's cache folder (clips, model checks, encoder calibration) | the platform user cache folder |
 | READALOUD_VOICES_DIR | a folder searched first for Piper voices by name | (none) |
-| READALOUD_MEMORY_MB | memory budget that bounds the default number of synthesis workers | 1024 |
+| READALOUD_MEMORY_MB | memory budget of one conversion: bounds the synthesis workers and the speech in flight | 512 |
 | READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
 | READALOUD_CONFIG | the user configuration file (option defaults) | `config.toml` in the config folder |
 | READALOUD_<COMMAND>_<OPTION> | any command option, e.g. READALOUD_CONVERT_BITRATE=96k | (unset) |
@@ -24,7 +24,7 @@ MEMORY_ENV = "READALOUD_MEMORY_MB"
 FFMPEG_ENV = "READALOUD_FFMPEG"
 CONFIG_ENV = "READALOUD_CONFIG"
 OPTION_ENV_PREFIX = "READALOUD"
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 512
 
 
 def cache_dir() -> Path:

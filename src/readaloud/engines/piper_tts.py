@@ -22,7 +22,7 @@ from ..errors import EngineError
 from ..pcm import PCM
 from .base import Capabilities, Engine
 from .piper_models import PiperModel, resolve_model, verify_model
-from .piper_session import MB_PER_PHONEME, PIECE_PHONEMES, SharedVoice
+from .piper_session import MB_PER_PHONEME, SharedVoice
 
 if TYPE_CHECKING:
     from ..voices import VoicePreset
@@ -50,8 +50,9 @@ class PiperEngine(Engine):
         binaries=[],
     )
     parallel_safe = True
-    # One more worker on the shared session holds one more run's activations in memory.
-    worker_memory_mb = round(PIECE_PHONEMES * MB_PER_PHONEME)
+    # One more worker on the shared session holds about one more average piece (~65 phonemes)
+    # in flight; piper_session bounds the phonemes in flight by the same budget.
+    worker_memory_mb = round(65 * MB_PER_PHONEME)
 
     def __init__(self) -> None:
         self._voices: dict[Path, SharedVoice] = {}

@@ -45,8 +45,8 @@ def default_jobs(engine: Engine) -> int:
     """One worker per core (at most MAX_DEFAULT_JOBS) for parallel-safe engines, as many as the
     memory budget holds: (budget - BASE_MEMORY_MB) // engine.worker_memory_mb.
 
-    Piper workers share one model session; each holds at most one run's activations (~100 MB,
-    engines/piper_session.py), so the default 1 GB budget allows 7 and the cores decide.
+    Piper workers share one model session and a sentence in flight averages about 90 MB of
+    activations (engines/piper_session.py), so the default 512 MB budget allows two workers.
     """
     if not engine.parallel_safe:
         return 1
