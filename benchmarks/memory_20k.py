@@ -51,17 +51,7 @@ def main() -> None:
     article = work / "long.md"
     article.write_text(build_article(args.words), encoding="utf-8")
     print(f"article: {len(article.read_text().split())} words")
-    cmd = [
-        sys.executable,
-        "-m",
-        "readaloud",
-        "--quiet",
-        "convert",
-        str(article),
-        "-o",
-        str(work / "out"),
-    ]
-    cmd += ["--cache-dir", str(work / "cache")]
+    cmd = rss.convert_cmd(article, work / "out", work / "cache")
     print(f"load average before: {rss.load()}")
     usage = rss.run(cmd)
     elapsed = usage.wall_s

@@ -82,25 +82,14 @@ def main() -> None:
     article.write_text(original, encoding="utf-8")
 
     def convert(*extra: str) -> list[str]:
-        return [
-            *extra,
-            "-m",
-            "readaloud",
-            "--quiet",
-            "convert",
-            str(article),
-            "-o",
-            str(work / "out"),
-            "--cache-dir",
-            str(work / "cache"),
-        ]
+        return rss.convert_cmd(article, work / "out", work / "cache", *extra)
 
-    cold = rss.run([sys.executable, *convert()])
+    cold = rss.run(convert())
     print(f"cold convert: {cold.wall_s:.1f} s, load {rss.load()}")
     walls = []
     for number in range(args.rounds):
         article.write_text(edit(original, number), encoding="utf-8")
-        usage = rss.run([sys.executable, *convert()])
+        usage = rss.run(convert())
         walls.append(usage.wall_s)
         print(
             f"re-render {number + 1} (one word changed): {usage.wall_s:.2f} s wall, "
@@ -109,7 +98,7 @@ def main() -> None:
     print(f"median re-render: {statistics.median(walls):.2f} s (target <= 3 s)")
     article.write_text(edit(original, args.rounds), encoding="utf-8")
     profile = work / "rerender.prof"
-    profiled = rss.run([sys.executable, *convert("-m", "cProfile", "-o", str(profile))])
+    profiled = rss.run(convert("-m", "cProfile", "-o", str(profile)))
     breakdown(profile, profiled.wall_s)
 
 

@@ -92,6 +92,13 @@ def run(cmd: list[str], *, interval: float = 0.02, env: dict | None = None) -> U
     )
 
 
+def convert_cmd(article: object, out: object, cache: object, *python_args: str) -> list[str]:
+    """A quiet `readaloud convert ARTICLE -o OUT --cache-dir CACHE` in this interpreter."""
+    return [sys.executable, *python_args, "-m", "readaloud", "--quiet", "convert", str(article)] + [
+        "-o", str(out), "--cache-dir", str(cache)
+    ]  # fmt: skip
+
+
 def load() -> str:
     with open("/proc/loadavg", encoding="ascii") as f:
         return " ".join(f.read().split()[:3])

@@ -156,4 +156,7 @@ class PiperEngine(Engine):
             raise
         except Exception as exc:
             raise EngineError(f"Piper failed on {text[:60]!r}: {exc}") from exc
+        # The worker threads' malloc arenas keep the high-water mark of the numpy buffers of
+        # every sentence: measured 509 -> 485 MiB peak over 60 sentences when trimmed each time.
+        _trim_heap()
         return PCM(data, voice.sample_rate)
