@@ -41,7 +41,7 @@ def article_of(body: str):
 
 def test_formula_text_reads_fractions_roots_powers_and_systems():
     math = lxml_html.fragment_fromstring(f"<math {NS}>{QUADRATIC}</math>")
-    assert formula_text(math) == "x = (− b ± √(b² − 4 a c))/(2 a)"
+    assert formula_text(math) == "x = (− b ± √(b² − 4 a c)) ÷ (2 a)"
     math = lxml_html.fragment_fromstring(f"<math {NS}>{SYSTEM}</math>")
     assert formula_text(math) == "x = y + 1; y = a_k"
     # No MathML content: the author's alttext.
@@ -58,7 +58,7 @@ def test_sections_made_of_display_equations_keep_heading_and_formula():
     blocks = [(type(b).__name__, b.text) for b in article.blocks]
     assert blocks[1:] == [
         ("Heading", "The quadratic formula"),
-        ("Paragraph", "x = (− b ± √(b² − 4 a c))/(2 a)"),
+        ("Paragraph", "x = (− b ± √(b² − 4 a c)) ÷ (2 a)"),
         ("Heading", "A small system"),
         ("Paragraph", "x = y + 1; y = a_k"),
         ("Heading", "Closing remarks"),
@@ -85,3 +85,12 @@ def test_plain_math_leaves_pages_without_formulas_alone():
     tree = lxml_html.document_fromstring(f"<html><body><p>{PROSE}</p></body></html>")
     assert not plain_math(tree)
     assert not plain_math(None)
+
+
+def test_a_formula_running_into_the_next_word_keeps_a_space():
+    tree = lxml_html.document_fromstring(
+        f"<html><body><p>It gives<math {NS}><mi>x</mi><mo>=</mo><mn>0</mn></math>and stops.</p>"
+        "</body></html>"
+    )
+    assert plain_math(tree)
+    assert " ".join(tree.find(".//p").text_content().split()) == "It gives x = 0 and stops."

@@ -126,3 +126,17 @@ def test_the_pages_table_of_contents_finds_the_article_the_extractor_missed():
         )
     tree = lxml_html.document_fromstring(permalinks)
     assert contents_region(tree, f"<div><p>{notice}</p></div>") is None
+
+
+def test_an_extract_from_the_contents_region_itself_is_kept():
+    # The extractor kept the article's text but dropped its headings: not a wrong pick.
+    text = (
+        "Short notes on sowing beans in rows for the allotment and the first harvest of the year."
+    )
+    toc = "<li><a href='#a'>Choosing seed</a></li><li><a href='#b'>First harvest</a></li>"
+    page = (
+        f"<html><body><ul>{toc}</ul><div class='post'><h2 id='a'>Choosing seed</h2><p>{text}</p>"
+        f"<h2 id='b'>First harvest</h2><p>More notes.</p></div></body></html>"
+    )
+    tree = lxml_html.document_fromstring(page)
+    assert contents_region(tree, f"<div><p>{text}</p></div>") is None

@@ -22,8 +22,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
+from readaloud.sources.clean import key
 from readaloud.sources.headings import HEADINGS, common_ancestor, recover_headings
-from readaloud.sources.headings import key as heading_key
 from readaloud.sources.sections import recover_sections
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,9 @@ EXTRACT_OPTIONS: dict[str, Any] = {
 BALANCED = {**EXTRACT_OPTIONS, "favor_precision": False}
 UNPRUNED = {**BALANCED, "include_comments": True}
 FRAGMENT_RATIO = 0.5
-MIN_CONTENTS = 2
+MIN_CONTENTS = 2  # links to headings that make a table of contents
+MAX_CONTENTS = 200  # headings looked for in the extract
+LONG_TEXT = 8  # words of an extract's text that show it came from the region
 SHORT_WORDS = 200
 _TAG_RE = re.compile(r"<[^>]*>")
 _CHROME = "//nav|//header|//footer|//aside|//*[@role='navigation' or @role='banner']"
@@ -89,11 +91,17 @@ def contents_region(tree: Any, body: str | None) -> str | None:
     sections = _linked_headings(tree)
     if len(sections) < MIN_CONTENTS:
         return None
-    kept = f" {heading_key(_TAG_RE.sub(' ', body or ''))} "
-    if any(f" {heading_key(h.text_content())} " in kept for h in sections):
+    kept = f" {key(_TAG_RE.sub(' ', body or ''))} "
+    if any(f" {key(h.text_content())} " in kept for h in sections[:MAX_CONTENTS]):
         return None
     region = common_ancestor(sections)
     if region is None or region.tag in ("body", "html"):
+        return None
+    # The extract is part of the region (its headings were dropped, not its text): the
+    # heading recovery puts them back.
+    inside = f" {key(region.text_content())} "
+    texts = (key(text) for text in _TAG_RE.split(body or ""))
+    if any(f" {text} " in inside for text in texts if len(text.split()) >= LONG_TEXT):
         return None
     return whole_page(region)
 
@@ -104,11 +112,11 @@ def _linked_headings(tree: Any) -> list[Any]:
     for link in tree.iter("a"):
         href = link.get("href") or ""
         if href.startswith("#") and len(href) > 1 and not _in_heading(link):
-            names.setdefault(href[1:], heading_key(link.text_content()))
+            names.setdefault(href[1:], key(link.text_content()))
     found = []
     for heading in tree.iter(*HEADINGS):
         name = names.get(heading.get("id") or "")
-        if name and name == heading_key(heading.text_content()):
+        if name and name == key(heading.text_content()):
             found.append(heading)
     return found
 

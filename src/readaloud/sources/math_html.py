@@ -9,7 +9,8 @@ its sentence ("Still in functional analysis, is known as the spectral radius").
 `plain_math` replaces each rendered formula with one line of text read from its MathML (the
 copy the renderer keeps for screen readers), so it is kept and spoken where it stood: a
 display formula becomes a paragraph of its own, an inline one stays in its sentence. Fractions
-read as "a/b", roots as "√(x)", powers as "x^(n+1)" (digits as superscripts: "x²"); a system of
+read as "a ÷ b" (a slash would be read "or"), roots as "√(x)", powers as "x^(n+1)" (digits as
+superscripts: "x²"); a system of
 equations reads one equation after the other, separated by semicolons. Without MathML the
 `alttext` attribute is used. Bounded: formulas per page, nesting depth and text length.
 """
@@ -86,7 +87,7 @@ def _linear(element: Any, depth: int = 0) -> str:
     raw = [_linear(child, depth + 1) for child in element if _name(child)]
     parts = [part.strip() for part in raw]
     if name == "mfrac" and len(parts) == 2:
-        return f"{_group(parts[0])}/{_group(parts[1])}"
+        return f"{_group(parts[0])} ÷ {_group(parts[1])}"
     if name == "msqrt":
         return f"√({_join(raw).strip()})"
     if name == "mroot" and len(parts) == 2:
@@ -174,6 +175,8 @@ def plain_math(tree: Any) -> bool:
         display = display and not (wrapper.tail or "").strip()
         replacement = wrapper.makeelement("p" if display else "span", {})
         replacement.text = text if display else f" {text}"
+        if not display and re.match(r"\w", wrapper.tail or ""):
+            replacement.text += " "  # "... = 0</math>and they are" runs on
         replacement.tail = wrapper.tail
         parent.replace(wrapper, replacement)
         changed = True

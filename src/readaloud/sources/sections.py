@@ -19,7 +19,9 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from readaloud.sources.clean import key
 from readaloud.sources.headings import (
+    LONG_WORDS,
     _furniture,
     _in_furniture_box,
     _place,
@@ -114,6 +116,7 @@ def recover_sections(tree: Any, body: str) -> str:
         return body
     inside = set(container.iter())
     present = {text_key for _, text_key, _ in kept}
+    kept_text = f" {key(extract.text_content())} "
     first = next(i for i, same in enumerate(aligned) if same is not None)
     shapes = {
         _shape(element, container)
@@ -136,8 +139,13 @@ def recover_sections(tree: Any, body: str) -> str:
         if end is None:
             index += 1
             continue
-        # Not found in order but present (the extractor moved it): not lost.
-        lost = all(page[i][1] not in present and page[i][0] in inside for i in range(index, end))
+        # Not found in order but present (the extractor moved it or split it otherwise): not lost.
+        lost = all(
+            page[i][0] in inside
+            and page[i][1] not in present
+            and (len(page[i][1].split()) < LONG_WORDS or f" {page[i][1]} " not in kept_text)
+            for i in range(index, end)
+        )
         blocks = _copies(page, index, end) if lost else None
         if blocks:
             after = next(
