@@ -8,23 +8,28 @@ Then a warm `convert --force` (every utterance a cache hit) is timed against the
 
     python benchmarks/convert_vs_bare.py [ARTICLE] [--rounds 3]
 
-Prints per-round times, the median ratio convert/bare (target <= 1.25) and cold/warm (>= 4),
-and the peak RSS of the convert process.
+Prints per-round times, the median ratio convert/bare (target <= 0.90) and cold/warm (>= 4),
+the peak RSS of the convert's whole process tree (benchmarks/rss.py; target <= 400 MiB on the
+seed), the load average, and, for the seed, whether the speech is unchanged in kind against
+benchmarks/reference/seed-main-8134ba1.json (main before the shared session and the cut
+sentences): the same number of utterances, every chapter time within 1 %.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import rss  # noqa: E402  (the process-tree RSS sampler)
+
+REFERENCE = ROOT / "benchmarks" / "reference" / "seed-main-8134ba1.json"
 
 BARE = """
 import sys, wave
@@ -37,20 +42,6 @@ with wave.open(sys.argv[2], "wb") as wav:
 """
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one child process."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss
-
-
 def spoken_text(article: Path) -> str:
     out = subprocess.run(
         [sys.executable, "-m", "readaloud", "script", str(article), "--format", "json"],
@@ -59,6 +50,34 @@ def spoken_text(article: Path) -> str:
     ).stdout
     script = json.loads(out)
     return "\n".join(s["text"] for c in script["chapters"] for s in c["segments"])
+
+
+def speech_shape(out: Path) -> tuple[int, list[dict], int]:
+    """(utterances with audio, chapters, duration ms) of the episode in `out`."""
+    manifest = next(p for p in out.glob("*.json") if p.name.count(".") == 1)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    cues = json.loads(next(out.glob("*.transcript.json")).read_text(encoding="utf-8"))
+    return len(cues["segments"]), data["chapters"], data["duration_ms"]
+
+
+def compare_with_reference(out: Path) -> bool:
+    """Print and check: same utterance count, chapter starts/ends within 1 % of the reference."""
+    ref = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    count, chapters, duration = speech_shape(out)
+    worst = 0.0
+    for mine, theirs in zip(chapters, ref["chapters"], strict=False):
+        for key in ("start_ms", "end_ms"):
+            if theirs[key]:
+                worst = max(worst, abs(mine[key] - theirs[key]) / theirs[key])
+    same = count == ref["utterances"] and len(chapters) == len(ref["chapters"])
+    ok = same and worst <= 0.01
+    print(
+        f"speech vs main 8134ba1: utterances {count} (was {ref['utterances']}), chapters "
+        f"{len(chapters)} (was {len(ref['chapters'])}), duration {duration / 1000:.1f} s (was "
+        f"{ref['duration_ms'] / 1000:.1f} s), largest chapter-time difference {worst:.2%} "
+        f"-> {'OK' if ok else 'NOT OK'} (target: same counts, <= 1 %)"
+    )
+    return ok
 
 
 def main() -> None:
@@ -73,6 +92,7 @@ def main() -> None:
     words = len(text_file.read_text().split())
     print(f"article: {args.article} ({words} spoken words)")
 
+    print(f"load average before: {rss.load()}")
     ratios, colds, bares, peaks = [], [], [], []
     for round_ in range(args.rounds):
         cache, out = work / f"cache{round_}", work / f"out{round_}"
@@ -90,17 +110,20 @@ def main() -> None:
             str(cache),
         ]
         if round_ % 2 == 0:
-            bare, _ = timed(bare_cmd)
-            cold, peak = timed(conv_cmd)
+            bare = rss.run(bare_cmd).wall_s
+            usage = rss.run(conv_cmd)
         else:
-            cold, peak = timed(conv_cmd)
-            bare, _ = timed(bare_cmd)
-        peaks.append(peak)
+            usage = rss.run(conv_cmd)
+            bare = rss.run(bare_cmd).wall_s
+        cold = usage.wall_s
+        peaks.append(usage.tree_peak_mib)
         ratios.append(cold / bare)
         colds.append(cold)
         bares.append(bare)
         print(
-            f"round {round_ + 1}: bare {bare:.2f} s, convert (cold cache) {cold:.2f} s, ratio {cold / bare:.3f}"
+            f"round {round_ + 1}: bare {bare:.2f} s, convert (cold cache) {cold:.2f} s, ratio "
+            f"{cold / bare:.3f}, convert peak RSS {usage.tree_peak_mib:.0f} MiB (process tree), "
+            f"load {rss.load()}"
         )
 
     warm_cmd = [
@@ -116,13 +139,16 @@ def main() -> None:
         str(work / "cache0"),
         "--force",
     ]
-    warms = [timed(warm_cmd)[0] for _ in range(3)]
+    warms = [rss.run(warm_cmd).wall_s for _ in range(3)]
     print(f"convert warm (all cache hits, --force): {', '.join(f'{w:.2f}' for w in warms)} s")
-    print(f"median ratio convert/bare: {statistics.median(ratios):.3f} (target <= 1.25)")
+    print(f"median ratio convert/bare: {statistics.median(ratios):.3f} (target <= 0.90)")
     print(
         f"median cold/warm: {statistics.median(colds) / statistics.median(warms):.1f}x (target >= 4)"
     )
-    print(f"peak RSS of convert: {max(peaks) / 1024:.0f} MiB")
+    print(f"peak RSS of convert (process tree): {max(peaks):.0f} MiB (seed target <= 400 MiB)")
+    print(f"load average after: {rss.load()}")
+    if Path(args.article).resolve() == (ROOT / "examples" / "seed-article.txt").resolve():
+        compare_with_reference(work / "out0")
 
 
 if __name__ == "__main__":

@@ -66,3 +66,20 @@ def test_encoder_gain_is_measured_and_cached():
     assert -0.7 < mp3 < -0.2
     assert abs(aac) < 0.2
     assert enc._read_json(enc._calibration_file())  # cached on disk for the next run
+
+
+def test_stream_meter_measures_what_the_file_pass_measures(tmp_path):
+    """The episode's loudness is measured as it is stitched: same figures as a pass over the
+    finished file, written in blocks of any size."""
+    import wave
+
+    wav = lavfi_wav(tmp_path, "burst", "sine=f=440:d=6:r=22050,volume=0.3,apulsator=hz=2")
+    with wave.open(str(wav), "rb") as src:
+        frames = src.readframes(src.getnframes())
+    with loudness.StreamMeter(22050) as meter:
+        for start in range(0, len(frames), 7777 * 2):
+            meter.write(frames[start : start + 7777 * 2])
+        streamed = meter.result()
+    whole = loudness.measure(wav)
+    assert streamed.integrated == pytest.approx(whole.integrated, abs=0.01)
+    assert streamed.peak == pytest.approx(whole.peak, abs=0.01)

@@ -119,13 +119,13 @@ def test_rate_maps_to_length_scale(cache_dir, preset):
 
 def test_model_loaded_once_per_process(cache_dir, preset, monkeypatch):
     loads = []
-    original = piper_tts._VoicePool._new_voice
+    original = piper_tts.SharedVoice.__init__
 
-    def counting(self):
-        loads.append(self.model.model)
-        return original(self)
+    def counting(self, model, config, threads):
+        loads.append(model)
+        original(self, model, config, threads)
 
-    monkeypatch.setattr(piper_tts._VoicePool, "_new_voice", counting)
+    monkeypatch.setattr(piper_tts.SharedVoice, "__init__", counting)
     engine = PiperEngine()
     for text in ("One.", "Two sentences here. And another one!", "Three."):
         engine.synthesize(text, preset)
@@ -144,29 +144,47 @@ def test_voices_dirs_follow_env(monkeypatch, tmp_path):
     assert piper_models.voices_dirs()[0] == tmp_path
 
 
-def test_sessions_are_recycled_so_memory_stays_flat(monkeypatch, preset):
-    """A session retires after RECYCLE_AFTER utterances; parallel workers never deadlock."""
+def test_threads_share_one_session(monkeypatch, preset):
+    """Two workers run utterances concurrently on one session (one intra-op thread each)."""
     import threading
 
-    monkeypatch.setattr(piper_tts, "RECYCLE_AFTER", 3)
     engine = PiperEngine()
     engine.prepare(preset, 2)
-    pool = engine._pool(preset)
-    loads = []
-    original = pool._new_voice
-    monkeypatch.setattr(pool, "_new_voice", lambda: loads.append(1) or original())
     results = []
 
     def work(words):
         for word in words:
             results.append(engine.synthesize(f"Say {word}.", preset).samples)
 
-    threads = [threading.Thread(target=work, args=(["one", "two", "three", "four", "five"],))
-               for _ in range(2)]  # fmt: skip
+    threads = [threading.Thread(target=work, args=(["one", "two", "three"],)) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a worker is stuck waiting for a session"
-    assert len(results) == 10 and all(n > 0 for n in results)
-    assert len(loads) >= 4  # 10 utterances, 3 per session
+    assert not any(t.is_alive() for t in threads), "a worker is stuck"
+    assert len(results) == 6 and all(n > 0 for n in results)
+    assert len(engine._voices) == 1 and next(iter(engine._voices.values())).threads == 1
+    engine.release()
+    assert not engine._voices
+    assert engine.synthesize("Again.", preset).samples > 0  # reloads after release
+
+
+def test_long_sentence_is_cut_at_pauses_and_joined_into_one_clip(monkeypatch, cache_dir, preset):
+    """A sentence longer than the piece cap runs in pieces but comes back as one clip that lasts
+    about as long as the uncut sentence (the model itself varies by a few % between runs)."""
+    from readaloud.engines import piper_session
+
+    text = (
+        "The committee met on Thursday, after weeks of quiet talks, to weigh the new plan; "
+        "its members, who had argued for months, finally agreed on the budget and the timetable."
+    )
+    engine = PiperEngine()
+    whole = [engine.synthesize(text, preset).duration_ms for _ in range(2)]
+    runs = []
+    original = piper_session.split_phonemes
+    monkeypatch.setattr(
+        piper_session, "split_phonemes", lambda ph: runs.append(original(ph, 40)) or runs[-1]
+    )
+    cut = engine.synthesize(text, preset)
+    assert len(runs) == 1 and len(runs[0]) >= 3
+    assert 0.9 < cut.duration_ms / (sum(whole) / 2) < 1.1

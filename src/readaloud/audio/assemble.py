@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,16 @@ class _Start:
 class _Writer:
     """A mono 16-bit WAV being written, with its length in samples."""
 
-    def __init__(self, wav: wave.Wave_write, sample_rate: int) -> None:
+    def __init__(self, wav: wave.Wave_write, sample_rate: int, tap=None) -> None:
         self.wav = wav
         self.sample_rate = sample_rate
         self.samples = 0
+        self.tap = tap
 
     def write(self, data: bytes) -> None:
         self.wav.writeframesraw(data)
+        if self.tap is not None:
+            self.tap(data)
         self.samples += len(data) // SAMPLE_WIDTH
 
     def silence(self, ms: int) -> None:
@@ -114,13 +118,15 @@ def assemble(
     intro_title: str | None = None,
     outro_title: str | None = None,
     sample_rate: int | None = None,
+    tap: Callable[[bytes], None] | None = None,
 ) -> Timeline:
     """Write the episode to `out_wav` (mono 16-bit) and return where every segment and chapter is.
 
     `clips` is aligned with the script's segments (`[seg for _, seg in script.segments()]`); a None
     clip means the segment has no speech, only its pause. Each clip is followed by
     `round(pause_after_ms * pause_scale)` ms of silence. Intro/outro audio (any format ffmpeg
-    reads) becomes its own chapter before/after the article's chapters.
+    reads) becomes its own chapter before/after the article's chapters. `tap` is also given
+    every block of PCM written (e.g. a loudness meter).
     """
     indexed = list(script.segments())
     if len(clips) != len(indexed):
@@ -138,7 +144,7 @@ def assemble(
         wav.setnchannels(1)
         wav.setsampwidth(SAMPLE_WIDTH)
         wav.setframerate(rate)
-        out = _Writer(wav, rate)
+        out = _Writer(wav, rate, tap)
 
         if intro is not None:
             starts.append(_Start(intro_title or Path(intro).stem, None, out.samples))

@@ -15,11 +15,13 @@ from __future__ import annotations
 import logging
 import math
 import re
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
-from ..ffmpeg import run_ffmpeg
+from ..ffmpeg import ffmpeg, run_ffmpeg
 
 logger = logging.getLogger(__name__)
 
@@ -71,19 +73,75 @@ def target_for(channels: int, loudness: float | None) -> float:
     return STEREO_TARGET_LUFS if channels >= 2 else MONO_TARGET_LUFS
 
 
-def measure(path: Path, filters: list[str] | None = None) -> Measurement:
-    """Measure BS.1770 integrated loudness and sample peak of `path` (after optional `filters`)."""
+def _chain(filters: list[str] | None) -> str:
     # framelog=verbose keeps the per-frame lines below the default log level in every ffmpeg
     # since 2.x; `framelog=quiet` exists only from 6.1 (Debian 12's 5.1 rejects it).
     meter = "ebur128=framelog=verbose:peak=sample:metadata=1"
     printer = "ametadata=mode=print:key=lavfi.r128.I:file=-"
-    chain = ",".join([*(filters or []), meter, printer])
-    proc = run_ffmpeg(["-i", str(path), "-af", chain, "-f", "null", "-"])
-    found_i = _I_RE.findall(proc.stdout.decode("ascii", "replace")[-400:])
-    found_peak = _PEAK_RE.findall(proc.stderr.decode("utf-8", "replace"))
+    return ",".join([*(filters or []), meter, printer])
+
+
+def _parse(stdout: bytes, stderr: bytes, what: object) -> Measurement:
+    found_i = _I_RE.findall(stdout.decode("ascii", "replace")[-400:])
+    found_peak = _PEAK_RE.findall(stderr.decode("utf-8", "replace"))
     if not found_i or not found_peak:
-        raise AudioError(f"Could not measure the loudness of {path}: ffmpeg printed no summary.")
+        raise AudioError(f"Could not measure the loudness of {what}: ffmpeg printed no summary.")
     return Measurement(float(found_i[-1]), float(found_peak[-1]))
+
+
+def measure(path: Path, filters: list[str] | None = None) -> Measurement:
+    """Measure BS.1770 integrated loudness and sample peak of `path` (after optional `filters`)."""
+    proc = run_ffmpeg(["-i", str(path), "-af", _chain(filters), "-f", "null", "-"])
+    return _parse(proc.stdout, proc.stderr, path)
+
+
+class StreamMeter:
+    """Measures mono 16-bit PCM as it is written (the episode being stitched), so the loudness
+    plan needs no pass of its own over the finished file: ffmpeg meters on the other core while
+    the episode is assembled. Use as a context manager; `result()` after the last `write`."""
+
+    def __init__(self, sample_rate: int) -> None:
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        args = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+        cmd = [ffmpeg().path, "-hide_banner", "-y", *args, "-af", _chain(None), "-f", "null", "-"]
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=self._out, stderr=self._err
+        )
+        self.failed = False
+
+    def write(self, data: bytes) -> None:
+        if self.failed:
+            return
+        try:
+            self._proc.stdin.write(data)
+        except OSError:  # ffmpeg gave up: result() says so
+            self.failed = True
+
+    def result(self) -> Measurement:
+        """The measurement of everything written (AudioError when ffmpeg failed)."""
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            self.failed = True
+        code = self._proc.wait()
+        self._out.seek(0)
+        self._err.seek(0)
+        stdout, stderr = self._out.read(), self._err.read()
+        if code != 0 or self.failed:
+            detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            raise AudioError(f"ffmpeg failed measuring the episode's loudness: {detail}")
+        return _parse(stdout, stderr, "the episode")
+
+    def __enter__(self) -> StreamMeter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._out.close()
+        self._err.close()
 
 
 def plan(
@@ -93,19 +151,21 @@ def plan(
     true_peak: float = DEFAULT_TRUE_PEAK,
     channels: int = 1,
     encoder_gain_db: float = 0.0,
+    measured: Measurement | None = None,
 ) -> LoudnessPlan:
     """Plan the gain that brings the mono episode `wav` to `target_lufs` once encoded.
 
     `channels` = 2 means the mono signal will be duplicated into two channels, which BS.1770
     measures 3 dB louder; `encoder_gain_db` is the level change the codec itself makes (see
     encode.encoder_gain_db), compensated here so the *decoded* file meets the target.
+    `measured` is the WAV's own measurement when already made (a StreamMeter).
     The check of the limiter's effect runs at the WAV's own rate, although the encode pass
     limits after resampling: half the cost, and on Piper speech (22.05 kHz) the loss measured
     there was 0.055 LU smaller than at 44.1 kHz, whatever the gain.
     """
     if true_peak > 0:
         raise AudioError(f"True-peak ceiling must be 0 dBTP or lower, not {true_peak}.")
-    first = measure(wav)
+    first = measured or measure(wav)
     ceiling = true_peak - LIMITER_HEADROOM_DB
     if first.integrated <= SILENCE_LUFS:
         logger.info("episode is silent; loudness left as is")

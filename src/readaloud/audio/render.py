@@ -6,6 +6,7 @@ MP3 or M4B and writes the tags and chapters, and returns the file with its timel
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +70,13 @@ def render(
     `clips` is aligned with the script's segments (None = the segment's pause only).
     """
     encode_settings = settings.encoding()
-    with temp_dir("episode") as tmp:
+    rate = next((clip.sample_rate for clip in clips if clip is not None), None)
+    with temp_dir("episode") as tmp, contextlib.ExitStack() as stack:
         wav = Path(tmp) / "episode.wav"
+        # The loudness is measured as the episode is stitched (no pass of its own).
+        meter = (
+            stack.enter_context(level.StreamMeter(rate)) if settings.normalize and rate else None
+        )
         timeline = assemble(
             script,
             clips,
@@ -80,6 +86,8 @@ def render(
             outro=settings.outro,
             intro_title=settings.intro_title,
             outro_title=settings.outro_title,
+            sample_rate=rate,
+            tap=meter.write if meter else None,
         )
         plan = None
         if settings.normalize:
@@ -89,6 +97,7 @@ def render(
                 true_peak=settings.true_peak,
                 channels=encode_settings.channels,
                 encoder_gain_db=encoding.encoder_gain_db(encode_settings),
+                measured=meter.result() if meter else None,
             )
         encoding.encode(wav, out, encode_settings, plan=plan, chapters=timeline.chapters)
     if encode_settings.format == "mp3":

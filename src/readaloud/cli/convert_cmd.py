@@ -106,7 +106,14 @@ def _bitrate(value: str) -> str:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor keep cached audio.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(1), help="Parallel workers (default: by core count)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    help=(
+        "Parallel synthesis workers (default: one per core, at most 4, as many as the memory "
+        "budget READALOUD_MEMORY_MB (512) allows; Piper workers share one loaded model, and "
+        "that budget also bounds the speech they run at once)."
+    ),
 )
 @click.option(
     "--no-html", is_flag=True, help="Do not write the player page <slug>.html and its embed."

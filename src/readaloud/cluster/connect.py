@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 LOCAL = "local"
 # The whole connect (including Dask's own retries) stays well under the 10 s users wait for.
 CONNECT_TIMEOUT_S = 5.0
+# A local worker's Dask memory limit (at least): the conversion budget plus Dask's own worker
+# (measured peak of a 1-thread worker: 580-710 MiB, benchmarks/cluster_scaling.py).
+LOCAL_WORKER_MB = 1024
 # How long a batch waits for a first worker on a scheduler that has none (adaptive clusters).
 WORKER_WAIT_S = 60.0
 # A packet whose worker died this many times (killed, out of memory) fails its article.
@@ -113,7 +116,7 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
                     n_workers=workers or max(1, os.cpu_count() or 1),
                     threads_per_worker=1,
                     processes=True,
-                    memory_limit=f"{memory_budget_mb()}MiB",
+                    memory_limit=f"{max(memory_budget_mb(), LOCAL_WORKER_MB)}MiB",
                     host="127.0.0.1",
                     scheduler_port=0,
                     dashboard_address="127.0.0.1:0" if dashboard else None,

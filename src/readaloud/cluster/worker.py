@@ -44,11 +44,12 @@ def _gate(preset, nthreads: int, memory_limit: int | None) -> threading.BoundedS
         gate = _gates.get(preset.engine)
         engine = get_engine(preset.engine)
         if gate is None:
-            # The engine's sessions share the worker's threads, not the machine's cores.
+            # The engine's sessions share the worker's threads, not the machine's cores, and
+            # its speech in flight the worker's budget (engines read READALOUD_MEMORY_MB).
+            budget = worker_budget_mb(memory_limit)
             os.environ.setdefault(THREADS_ENV, str(nthreads))
-            sessions = default_jobs(
-                engine, cores=nthreads, budget_mb=worker_budget_mb(memory_limit)
-            )
+            os.environ.setdefault(MEMORY_ENV, str(budget))
+            sessions = default_jobs(engine, cores=nthreads, budget_mb=budget)
             gate = _gates[preset.engine] = threading.BoundedSemaphore(sessions)
             _sessions[preset.engine] = sessions
         if preset not in _prepared:

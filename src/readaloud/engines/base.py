@@ -99,3 +99,6 @@ class Engine(abc.ABC):
 
     def prepare(self, preset: VoicePreset, jobs: int) -> None:  # noqa: B027 - optional hook
         """Called once before a run of `jobs` worker threads: load models, probe the network."""
+
+    def release(self) -> None:  # noqa: B027 - optional hook
+        """Called when a run's synthesis is over: free what `prepare` or synthesis loaded."""

@@ -58,19 +58,31 @@ class LocalRunner:
             return result
 
         if workers == 1:
-            for packet in packets:
-                yield run(packet)
+            for number, packet in enumerate(packets, 1):
+                result = run(packet)
+                if number == len(packets):
+                    self._release(packets)
+                yield result
             return
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="readaloud-synth")
         try:
             pending: set[Future] = {pool.submit(run, packet) for packet in packets}
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if not pending:
+                    self._release(packets)
                 for future in done:
                     yield future.result()
         finally:
             # On error or Ctrl-C, drop queued packets; running ones finish (and are cached).
             pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _release(packets: Sequence[Packet]) -> None:
+        """Synthesis is over: let the engines free their models before the last articles are
+        encoded (the encoder then runs beside a small process, not beside a loaded model)."""
+        for engine in {get_engine(preset.engine) for preset in {p.preset for p in packets}}:
+            engine.release()
 
     @staticmethod
     def _workers(packets: Sequence[Packet], jobs: int | None) -> int:

@@ -272,7 +272,6 @@ def aside(match: re.Match, context: Context) -> list[Change] | None:
     ]
 
 
-
 @cache
 def neutral_rules(language: str) -> tuple[list[Rule], list[Rule], list[Rule]]:
     """Rules for every language: (first, web, last). `first` cleans the text, `web` reads

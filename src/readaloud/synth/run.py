@@ -38,18 +38,18 @@ def default_cache_dir() -> Path:
 
 
 # The default job count keeps a conversion within paths.memory_budget_mb() (READALOUD_MEMORY_MB).
-BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model
+BASE_MEMORY_MB = 300  # interpreter, libraries, one loaded model, the encoder
 
 
 def default_jobs(engine: Engine, *, cores: int | None = None, budget_mb: int | None = None) -> int:
-    """One worker per core (capped) for parallel-safe engines, within the memory budget.
+    """One worker per core (at most MAX_DEFAULT_JOBS) for parallel-safe engines, as many as the
+    memory budget holds: (budget - BASE_MEMORY_MB) // engine.worker_memory_mb.
 
     `cores` and `budget_mb` default to this machine's cores and READALOUD_MEMORY_MB; a Dask
-    worker passes its own thread count and memory limit.
+    worker passes its own thread count and memory budget.
 
-    A Piper session needs about 400 MB at the longest utterance, so under the default 1 GB
-    budget Piper runs one session (on all cores); `--jobs 2` or READALOUD_MEMORY_MB=2048 buys
-    about 20% speed on two cores for about 400 MB more (benchmarks/convert_vs_bare.py).
+    Piper workers share one model session and a sentence in flight averages about 90 MB of
+    activations (engines/piper_session.py), so the default 512 MB budget allows two workers.
     """
     if not engine.parallel_safe:
         return 1
