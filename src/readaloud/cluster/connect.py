@@ -6,9 +6,11 @@ import functools
 import logging
 import os
 import re
+import socket
 from dataclasses import dataclass
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..errors import ConfigError, ReadaloudError
 from ..paths import memory_budget_mb
@@ -124,6 +126,7 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
                 )
             client = Client(cluster, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         else:
+            _probe(address)
             client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except Exception as exc:  # Dask raises OSError, TimeoutError, and more on odd replies
         if cluster is not None:
@@ -132,7 +135,8 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
             "start a local Dask cluster" if address == LOCAL else f"reach the scheduler {address}"
         )
         raise ClusterError(
-            f"cannot {where} within {CONNECT_TIMEOUT_S:.0f} s ({type(exc).__name__}: {exc}). "
+            f"cannot {where} ({type(exc).__name__}: {exc}; waited at most "
+            f"{CONNECT_TIMEOUT_S:.0f} s). "
             "Is `dask scheduler` running there and the port open?"
         ) from None
     connection = Connection(client, cluster, local_versions(), address)
@@ -144,6 +148,15 @@ def connect(address: str, *, workers: int | None = None, dashboard: bool = False
     if dashboard:
         connection.dashboard = _dashboard(client)
     return connection
+
+
+def _probe(address: str) -> None:
+    """Fail at once when nothing listens at a TCP-based scheduler address: Dask itself would
+    retry a refused connection until its timeout. Raises OSError."""
+    parts = urlsplit(address)
+    if parts.scheme != "ucx" and parts.hostname and parts.port:
+        with socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_TIMEOUT_S):
+            pass
 
 
 def _dashboard(client: Client) -> str:
