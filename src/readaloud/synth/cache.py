@@ -66,6 +66,8 @@ class ClipStore:
         try:
             record = json.loads(self.record_path(key).read_text(encoding="utf-8"))
             expected = (int(record["samples"]), int(record["rate"]), str(record["sha256"]))
+        except FileNotFoundError:  # cached by a version that kept no records: not news to users
+            return self._discard(key, "it has no checksum record", logging.DEBUG)
         except (OSError, ValueError, KeyError, TypeError):
             return self._discard(key, "it has no valid checksum record")
         samples, rate, digest = expected
@@ -81,8 +83,8 @@ class ClipStore:
             return self._discard(key, f"it holds {frames} samples, not {samples}")
         return Clip(path, samples, rate)
 
-    def _discard(self, key: str, reason: str) -> None:
-        logger.warning("Synthesizing a cached clip again (%s: %s)", self.path(key).name, reason)
+    def _discard(self, key: str, reason: str, level: int = logging.WARNING) -> None:
+        logger.log(level, "Synthesizing a cached clip again (%s: %s)", self.path(key).name, reason)
         for path in (self.path(key), self.record_path(key)):
             with contextlib.suppress(OSError):
                 path.unlink()
