@@ -25,6 +25,6 @@ def test_piper_sessions_per_worker_follow_threads_and_budget(threads, budget_mb,
 def test_budget_is_the_environment_first_then_the_worker_limit(monkeypatch):
     monkeypatch.delenv("READALOUD_MEMORY_MB", raising=False)
     assert worker_budget_mb(3 * 2**30) == 3072
-    assert worker_budget_mb(None) == 512  # no Dask limit: the local default budget
+    assert worker_budget_mb(None) == 1024  # no Dask limit: the local default budget
     monkeypatch.setenv("READALOUD_MEMORY_MB", "1500")
     assert worker_budget_mb(3 * 2**30) == 1500

@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | READALOUD_CACHE_DIR | readaloud's cache folder (clips, model checks, encoder calibration) | the platform user cache folder |
 | READALOUD_VOICES_DIR | a folder searched first for Piper voices by name | (none) |
-| READALOUD_MEMORY_MB | memory budget of one conversion: bounds the synthesis workers and the speech in flight (in a Dask worker: of that worker) | 512, in a Dask worker its memory limit |
+| READALOUD_MEMORY_MB | memory budget of one conversion: bounds the synthesis workers and the speech in flight (in a Dask worker: of that worker) | 1024, in a Dask worker its memory limit |
 | READALOUD_THREADS | CPU threads the speech engine may use (a Dask worker sets its thread count) | all cores |
 | READALOUD_SCHEDULER | Dask scheduler for `convert` (as `--scheduler`) | (none: run here) |
 | READALOUD_FFMPEG | another ffmpeg: a path or a command name on PATH | the bundled one |
@@ -28,7 +28,7 @@ SCHEDULER_ENV = "READALOUD_SCHEDULER"
 FFMPEG_ENV = "READALOUD_FFMPEG"
 CONFIG_ENV = "READALOUD_CONFIG"
 OPTION_ENV_PREFIX = "READALOUD"
-DEFAULT_MEMORY_MB = 512
+DEFAULT_MEMORY_MB = 1024
 
 
 def cache_dir() -> Path:

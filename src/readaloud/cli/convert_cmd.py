@@ -111,7 +111,7 @@ def _bitrate(value: str) -> str:
     type=click.IntRange(1),
     help=(
         "Parallel synthesis workers (default: one per core, at most 4, as many as the memory "
-        "budget READALOUD_MEMORY_MB (512) allows; Piper workers share one loaded model, and "
+        "budget READALOUD_MEMORY_MB (1024) allows; Piper workers share one loaded model, and "
         "that budget also bounds the speech they run at once)."
     ),
 )

@@ -85,8 +85,8 @@ def split_phonemes(phonemes: list[str], cap: int = PIECE_PHONEMES) -> list[list[
 
 def flight_phonemes() -> int:
     """At most this many phonemes in model runs at once (a run alone may always go): what the
-    memory budget (READALOUD_MEMORY_MB) leaves after BASE_MB. The default 512 MB gives 133:
-    two average pieces run side by side, two long ones one after the other."""
+    memory budget (READALOUD_MEMORY_MB) leaves after BASE_MB. The default 1024 MB gives 394:
+    two sentences run side by side (512 MB gives 133: mostly one after the other, ~25 % slower)."""
     room = (memory_budget_mb() - BASE_MB) / (MB_PER_PHONEME * ARENA_SLACK)
     return max(PIECE_PHONEMES, int(room))
 

@@ -49,7 +49,7 @@ def default_jobs(engine: Engine, *, cores: int | None = None, budget_mb: int | N
     worker passes its own thread count and memory budget.
 
     Piper workers share one model session and a sentence in flight averages about 90 MB of
-    activations (engines/piper_session.py), so the default 512 MB budget allows two workers.
+    activations (engines/piper_session.py), so the default 1024 MB budget allows two workers.
     """
     if not engine.parallel_safe:
         return 1
