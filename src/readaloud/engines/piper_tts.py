@@ -7,8 +7,8 @@ so no run's activations exceed about 100 MB). With one worker the session uses e
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
+import functools
 import gc
 import json
 import logging
@@ -33,10 +33,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_SAMPLE_RATE = 22050
 
 
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, looked up once (None elsewhere)."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 def _trim_heap() -> None:
-    """Hand freed heap memory back to the system (glibc); a no-op elsewhere."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    """Hand freed heap memory back to the system (glibc); a no-op elsewhere. Runs after every
+    utterance, so the library is opened once, not per call."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 class PiperEngine(Engine):
