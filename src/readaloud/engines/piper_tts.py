@@ -1,8 +1,9 @@
 """Piper (piper-tts): the default offline neural engine. Plain text in; rate via length_scale.
 
-A model is loaded once per process into one onnxruntime session that every synthesis thread
-shares (see piper_session: one intra-op thread per worker, long sentences cut at their pauses
-so no run's activations exceed about 100 MB). With one worker the session uses every core.
+A model is loaded once per process, rewritten for onnxruntime (piper_graph: 2-D convolutions, the
+decoder split off), into one session that every synthesis thread shares (piper_session: one
+intra-op thread per worker, frames decoded in chunks so no run's activations exceed about
+60 MB). With one worker the session uses every core.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from ..errors import EngineError
 from ..paths import engine_threads
 from ..pcm import PCM
 from .base import Capabilities, Engine
+from .piper_graph import voice_graph
 from .piper_models import PiperModel, resolve_model, verify_model
-from .piper_session import MB_PER_PHONEME, SharedVoice
+from .piper_session import WORKER_MB, SharedVoice
 
 if TYPE_CHECKING:
     from ..voices import VoicePreset
@@ -62,9 +64,9 @@ class PiperEngine(Engine):
         binaries=[],
     )
     parallel_safe = True
-    # One more worker on the shared session holds about one more average piece (~65 phonemes)
-    # in flight; piper_session bounds the phonemes in flight by the same budget.
-    worker_memory_mb = round(65 * MB_PER_PHONEME)
+    # One more worker on the shared session holds one more sentence's front run and decoder
+    # chunk (piper_session: decoded in chunks, so bounded whatever the sentence's length).
+    worker_memory_mb = WORKER_MB
 
     def __init__(self) -> None:
         self._voices: dict[Path, SharedVoice] = {}
@@ -140,7 +142,8 @@ class PiperEngine(Engine):
                 # READALOUD_THREADS (a Dask worker's thread count) caps the cores.
                 cores = engine_threads() or os.cpu_count() or 1
                 threads = 1 if self._workers > 1 else cores
-                voice = self._voices[key] = SharedVoice(model.model, config, threads)
+                graph = voice_graph(model.model, self._ids[key].split(":")[0])
+                voice = self._voices[key] = SharedVoice(model.model, config, threads, graph)
                 self._loads += 1
             return voice
 

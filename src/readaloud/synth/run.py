@@ -48,8 +48,9 @@ def default_jobs(engine: Engine, *, cores: int | None = None, budget_mb: int | N
     `cores` and `budget_mb` default to this machine's cores and READALOUD_MEMORY_MB; a Dask
     worker passes its own thread count and memory budget.
 
-    Piper workers share one model session and a sentence in flight averages about 90 MB of
-    activations (engines/piper_session.py), so the default 1024 MB budget allows two workers.
+    Piper workers share one model session and each adds about 100 MB at the peak (its sentence's
+    front run and decoder chunk: engines/piper_session.py), so the default 1024 MB budget allows
+    one worker per core up to MAX_DEFAULT_JOBS.
     """
     if not engine.parallel_safe:
         return 1
