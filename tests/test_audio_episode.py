@@ -329,6 +329,8 @@ def slow_encode(wav, out, *args, **kwargs):
     time.sleep(60)
 
 encode.encode = slow_encode
+# an MP3 that needs no measurement is encoded as it is stitched
+encode.encode_stream = lambda out, *args, **kwargs: slow_encode(None, out)
 folder = Path(sys.argv[1])
 write_wav(folder / "c.wav", PCM(bytes(4410), 22050))
 script = SpeechScript("T", chapters=[Chapter("A", [Segment("a", 100)])])

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,11 +171,65 @@ def run_ffmpeg(args: list[str], *, input: bytes | None = None) -> subprocess.Com
         cmd.remove("-nostdin")
     proc = subprocess.run(cmd, input=input, capture_output=True)
     if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = lines[-1] if lines else f"exit code {proc.returncode}"
-        where = "" if binary.bundled else f" ({binary.describe()})"
-        raise AudioError(f"ffmpeg failed{where}: {detail}")
+        raise _failure(binary, proc.stderr, proc.returncode)
     return proc
+
+
+def _failure(binary: FFmpeg, stderr: bytes, code: int, doing: str = "") -> AudioError:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    detail = lines[-1] if lines else f"exit code {code}"
+    where = "" if binary.bundled else f" ({binary.describe()})"
+    return AudioError(f"ffmpeg failed{doing}{where}: {detail}")
+
+
+class PcmPipe:
+    """ffmpeg reading mono 16-bit PCM from its stdin as it is made (an episode being stitched):
+    `write` blocks by blocks, then `finish()` for its stdout and stderr. A context manager: an
+    ffmpeg still running on exit (an error upstream) is killed."""
+
+    def __init__(self, sample_rate: int, args: list[str], doing: str) -> None:
+        self._binary = ffmpeg()
+        self._doing = doing
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
+        source = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+        cmd = [self._binary.path, "-hide_banner", "-y", *source, *args]
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=self._out, stderr=self._err
+        )
+        self._broken = False
+
+    def write(self, data: bytes) -> None:
+        if self._broken:
+            return
+        try:
+            self._proc.stdin.write(data)
+        except OSError:  # ffmpeg gave up: finish() says why
+            self._broken = True
+
+    def finish(self) -> tuple[bytes, bytes]:
+        """Wait for ffmpeg after the last write: (stdout, stderr); AudioError when it failed."""
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            self._broken = True
+        code = self._proc.wait()
+        self._out.seek(0)
+        self._err.seek(0)
+        stdout, stderr = self._out.read(), self._err.read()
+        if code != 0 or self._broken:
+            raise _failure(self._binary, stderr, code, self._doing)
+        return stdout, stderr
+
+    def __enter__(self) -> PcmPipe:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._out.close()
+        self._err.close()
 
 
 def decode_to_pcm(source: bytes | Path, sample_rate: int) -> PCM:

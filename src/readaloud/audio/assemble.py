@@ -7,6 +7,7 @@ writes it: joins are exact (no crossfade), so chapter marks cannot drift from th
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import wave
 from collections.abc import Callable
@@ -34,16 +35,17 @@ class _Start:
 
 
 class _Writer:
-    """A mono 16-bit WAV being written, with its length in samples."""
+    """A mono 16-bit WAV being written (or only a tap fed), with its length in samples."""
 
-    def __init__(self, wav: wave.Wave_write, sample_rate: int, tap=None) -> None:
+    def __init__(self, wav: wave.Wave_write | None, sample_rate: int, tap=None) -> None:
         self.wav = wav
         self.sample_rate = sample_rate
         self.samples = 0
         self.tap = tap
 
     def write(self, data: bytes) -> None:
-        self.wav.writeframesraw(data)
+        if self.wav is not None:
+            self.wav.writeframesraw(data)
         if self.tap is not None:
             self.tap(data)
         self.samples += len(data) // SAMPLE_WIDTH
@@ -110,7 +112,7 @@ def _chapter_url(script: SpeechScript, index: int) -> str | None:
 def assemble(
     script: SpeechScript,
     clips: list[Clip | None],
-    out_wav: Path,
+    out_wav: Path | None,
     *,
     pause_scale: float = 1.0,
     intro: Path | None = None,
@@ -126,7 +128,8 @@ def assemble(
     clip means the segment has no speech, only its pause. Each clip is followed by
     `round(pause_after_ms * pause_scale)` ms of silence. Intro/outro audio (any format ffmpeg
     reads) becomes its own chapter before/after the article's chapters. `tap` is also given
-    every block of PCM written (e.g. a loudness meter).
+    every block of PCM written (e.g. a loudness meter, or the encoder itself when `out_wav` is
+    None: then no WAV is written).
     """
     indexed = list(script.segments())
     if len(clips) != len(indexed):
@@ -140,10 +143,13 @@ def assemble(
     starts: list[_Start] = []
     times: list[tuple[int, int] | None] = []
 
-    with wave.open(str(out_wav), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(SAMPLE_WIDTH)
-        wav.setframerate(rate)
+    with contextlib.ExitStack() as stack:
+        wav = None
+        if out_wav is not None:
+            wav = stack.enter_context(wave.open(str(out_wav), "wb"))
+            wav.setnchannels(1)
+            wav.setsampwidth(SAMPLE_WIDTH)
+            wav.setframerate(rate)
         out = _Writer(wav, rate, tap)
 
         if intro is not None:

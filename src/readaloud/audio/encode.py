@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
-from ..ffmpeg import ffmpeg, ffmpeg_exe, run_ffmpeg
+from ..ffmpeg import PcmPipe, ffmpeg, ffmpeg_exe, run_ffmpeg
 from ..fsutil import temp_dir, write_text_atomic
 from . import loudness
 from .timeline import ChapterMark
@@ -129,7 +129,6 @@ def encode(
     an FFMETADATA file (MP3 tags and chapters are written afterwards by tags.py).
     """
     ffmpeg().require_encoder(FORMATS[settings.format][0])
-    filters = output_filters(settings, plan)
     args = ["-i", str(wav)]
     with temp_dir("enc") as tmp:
         if settings.format == "m4b":
@@ -138,9 +137,26 @@ def encode(
             args += ["-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
         else:
             args += ["-map", "0:a", "-map_metadata", "-1"]
-        args += ["-af", ",".join(filters), *settings.codec_args(), str(out)]
         logger.debug("encoding %s -> %s (%s)", wav, out, settings)
-        run_ffmpeg(["-loglevel", "error", *args])
+        run_ffmpeg(["-loglevel", "error", *args, *_output_args(out, settings, plan)])
+
+
+def _output_args(out: Path, settings: EncodeSettings, plan: loudness.LoudnessPlan | None):
+    return ["-af", ",".join(output_filters(settings, plan)), *settings.codec_args(), str(out)]
+
+
+def encode_stream(
+    out: Path, settings: EncodeSettings, sample_rate: int, plan: loudness.LoudnessPlan | None
+) -> PcmPipe:
+    """An MP3 encoder of mono 16-bit PCM at `sample_rate`, fed as the episode is stitched (no
+    episode WAV at all): `write` the PCM, then `finish()`. Use as a context manager. M4B needs
+    its chapters before the audio, so it is encoded from a finished WAV (`encode`)."""
+    if settings.format != "mp3":
+        raise AudioError(f"Only MP3 is encoded as it is stitched, not {settings.format}.")
+    ffmpeg().require_encoder(FORMATS[settings.format][0])
+    logger.debug("encoding the stitched episode -> %s (%s)", out, settings)
+    args = ["-loglevel", "error", "-map", "0:a", "-map_metadata", "-1"]
+    return PcmPipe(sample_rate, [*args, *_output_args(out, settings, plan)], " encoding")
 
 
 @functools.cache

@@ -27,6 +27,7 @@ falls back to the model as it is.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -84,8 +85,10 @@ def voice_graph(model: Path, model_md5: str) -> VoiceGraph:
     return graph
 
 
+@functools.cache
 def _machine() -> str:
-    """What an onnxruntime-optimized graph depends on: onnxruntime's version and the CPU."""
+    """What an onnxruntime-optimized graph depends on: onnxruntime's version and the CPU (its
+    architecture and instruction sets; not platform.processor(), which runs `uname -p`)."""
     import onnxruntime
 
     flags = ""
@@ -94,7 +97,7 @@ def _machine() -> str:
             flags = next((line for line in info if line.startswith("flags")), "")
     except OSError:
         pass
-    text = f"{onnxruntime.__version__}|{platform.machine()}|{platform.processor()}|{flags}"
+    text = f"{onnxruntime.__version__}|{platform.machine()}|{flags}"
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()[:10]
 
 

@@ -137,8 +137,8 @@ class PiperEngine(Engine):
         with self._lock:
             voice = self._voices.get(key)
             if voice is None:
-                # Several workers: one intra-op thread each (cheaper in CPU than sharing the
-                # cores within one run); one worker alone gets every core.
+                # Several workers: one thread each (cheaper in CPU than sharing the cores within
+                # one run); one worker alone gets every core (its chunks decoded side by side).
                 # READALOUD_THREADS (a Dask worker's thread count) caps the cores.
                 cores = engine_threads() or os.cpu_count() or 1
                 threads = 1 if self._workers > 1 else cores
@@ -156,6 +156,8 @@ class PiperEngine(Engine):
     def release(self) -> None:
         """Unload the sessions (their activations included); the next utterance reloads."""
         with self._lock:
+            for voice in self._voices.values():
+                voice.close()
             self._voices.clear()
         gc.collect()
         _trim_heap()

@@ -3,6 +3,7 @@ files in the output folder (stitch, loudness, encode, tags, sidecars, manifest l
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import replace
@@ -13,6 +14,7 @@ from ..pcm import Clip
 from ..publish.cover_image import article_cover
 from ..publish.episode import write_episode
 from ..publish.manifest import Manifest
+from ..synth.run import default_cache_dir
 from .outcome import Outcome, Status
 from .outputs import named_write_error
 from .plan import ArticlePlan
@@ -69,4 +71,16 @@ def _write(plan: ArticlePlan, aligned: list[Clip | None]) -> Manifest:
             pause_scale=plan.preset.pause_scale,
             article=plan.article,
             editions=plan.editions,
+            loudness_memo=_memo(plan),
         )
+
+
+def _memo(plan: ArticlePlan) -> Path | None:
+    """Where the episode's loudness plan is kept between renders: in the clip cache (none when
+    caching is off), named by the episode's audio file."""
+    synth = plan.options.synth
+    if not synth.use_cache:
+        return None
+    audio = plan.output_dir.resolve() / f"{plan.slug}.{plan.options.audio.encoding().extension}"
+    name = hashlib.sha256(str(audio).encode("utf-8")).hexdigest()[:32]
+    return (synth.cache_dir or default_cache_dir()) / "loudness" / f"{name}.json"

@@ -87,6 +87,7 @@ def write_episode(
     pause_scale: float = 1.0,
     article: Article | None = None,
     editions=None,
+    loudness_memo: Path | None = None,
 ) -> Manifest:
     """Package one episode into `out_dir` and return its manifest (written last, as `<slug>.json`).
 
@@ -94,6 +95,8 @@ def write_episode(
     manifest records about the episode's origin and voice. `article` (the cleaned article the
     script was read from) goes into the sync map `<slug>.sync.json`, from which the text
     editions are made; `editions` (`books.Editions`) names the talking books to write too.
+    `loudness_memo` is where the episode's loudness plan is kept for the next render
+    (audio.render).
     """
     out_dir = Path(out_dir)
     ensure_dir(out_dir)
@@ -136,7 +139,9 @@ def write_episode(
         page_parts = {key: staged.reserve(name) for key, name in _page_names(slug, publish)}
         audio_part = staged.reserve(audio_path.name)
 
-        rendered = render(script, clips, audio_part, audio, tags, pause_scale=pause_scale)
+        rendered = render(
+            script, clips, audio_part, audio, tags, pause_scale=pause_scale, memo=loudness_memo
+        )
         timeline = rendered.timeline
         files = {"audio": FileEntry.of(audio_part, rendered.mime_type, name=audio_path.name)}
         sync_map = build_sync(script, timeline, article)

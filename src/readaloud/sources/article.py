@@ -11,7 +11,6 @@ from readaloud.errors import InputError
 from readaloud.sources import structure
 from readaloud.sources.boilerplate import load_rules
 from readaloud.sources.clean import REPAIRS, TEXT_REPAIRS, capitalize_first, repair_text
-from readaloud.sources.html import parse_html
 from readaloud.sources.loader import RawSource
 from readaloud.sources.markdown import parse_markdown
 from readaloud.sources.table_cut import rows_to_keep
@@ -46,6 +45,9 @@ def parse_article(
     keep = None if table_rows is None else rows_to_keep(table_rows)
     faq = []
     if raw.kind == "html":
+        # Imported for a web page only: trafilatura and markdownify are 0.1 s of start-up.
+        from readaloud.sources.html import parse_html
+
         parsed = parse_html(raw.text, raw.url, keep)
         blocks, meta, faq = parsed.blocks, parsed.meta, parsed.faq
     elif raw.kind == "markdown":

@@ -17,7 +17,6 @@ import logging
 import re
 from typing import Any
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
@@ -68,6 +67,8 @@ def extract_body(page: str, url: str | None, tree: Any, *, recover: bool = True)
 
 
 def _extract(page: str, url: str | None, options: dict[str, Any]) -> str | None:
+    import trafilatura  # imported when a page is read: 0.1 s of every start-up otherwise
+
     try:
         return trafilatura.extract(page, url=url, output_format="html", **options)
     except Exception:  # trafilatura fails in many ways on broken markup; then there is no body

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 from markdownify import markdownify
@@ -108,6 +107,8 @@ def mark_questions(tree: Any) -> bool:
 
 
 def _traf_meta(text: str, url: str | None) -> dict[str, str]:
+    import trafilatura  # imported when a page is read: 0.1 s of every start-up otherwise
+
     try:
         doc = trafilatura.extract_metadata(text, default_url=url)
     except Exception:  # metadata is best effort; trafilatura raises many types on odd pages
