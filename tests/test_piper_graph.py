@@ -136,7 +136,9 @@ def test_decoder_decoded_in_chunks_gives_the_whole_decode():
     np.testing.assert_allclose(np.concatenate(parts), whole.reshape(-1), atol=1e-5)
     # With too little context the chunk edges differ: the overlap is not slack.
     (short,) = run(split.decoder, {"z": np.ascontiguousarray(z[..., 10:30])})
-    assert np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
+    assert (
+        np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
+    )
 
 
 def test_a_striding_decoder_is_not_split():

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import AudioError, ReadaloudError
-from ..fsutil import write_text_atomic
 from ..ffmpeg import PcmPipe, run_ffmpeg
+from ..fsutil import write_text_atomic
 
 logger = logging.getLogger(__name__)
 

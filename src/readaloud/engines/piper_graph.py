@@ -47,8 +47,10 @@ DECODER_PREFIX = "/dec/"
 _AXIS = "readaloud_lift_axis"
 # Ops a decoder may hold for chunked decoding to be exact: convolutions and pointwise maths.
 _CHUNKABLE = frozenset(
-    "Conv ConvTranspose LeakyRelu Relu Add Sub Mul Div Tanh Sigmoid Unsqueeze Squeeze "
-    "Constant Identity".split()
+    {
+        *("Conv", "ConvTranspose", "LeakyRelu", "Relu", "Add", "Sub", "Mul", "Div"),
+        *("Tanh", "Sigmoid", "Unsqueeze", "Squeeze", "Constant", "Identity"),
+    }
 )
 
 
@@ -190,9 +192,7 @@ def lift_convolutions(model) -> int:
         ]
     if reshaped:
         if opset >= 13:
-            graph.initializer.append(
-                numpy_helper.from_array(np.array([2], dtype=np.int64), _AXIS)
-            )
+            graph.initializer.append(numpy_helper.from_array(np.array([2], dtype=np.int64), _AXIS))
         del graph.node[:]
         graph.node.extend(nodes)
     logger.debug("%d convolution weights made 2-D", len(reshaped))

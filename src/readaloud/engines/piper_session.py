@@ -131,6 +131,8 @@ class SharedVoice:
             else None
         )
         self.voice: PiperVoice = PiperVoice(session=front, config=PiperConfig.from_dict(config))
+        self._front_outputs = [output.name for output in front.get_outputs()]
+        self._decoder_inputs = [node.name for node in decoder.get_inputs()] if decoder else []
         self._phonemize = threading.Lock()
 
     @property
@@ -180,7 +182,9 @@ class SharedVoice:
             "scales": np.array(scales, dtype=np.float32),
         }
         if settings.num_speakers > 1:
-            speaker = settings.default_speaker_id if config.speaker_id is None else config.speaker_id
+            speaker = (
+                settings.default_speaker_id if config.speaker_id is None else config.speaker_id
+            )
             inputs["sid"] = np.array([speaker], dtype=np.int64)
         return inputs
 
@@ -189,9 +193,8 @@ class SharedVoice:
         both sides whose samples are dropped: the same samples as decoding them whole."""
         import numpy as np
 
-        names = [node.name for node in self.decoder.get_inputs()]
-        given = dict(zip([o.name for o in self.voice.session.get_outputs()], front_outputs))
-        inputs = {name: given[name] for name in names}
+        given = dict(zip(self._front_outputs, front_outputs, strict=True))
+        inputs = {name: given[name] for name in self._decoder_inputs}
         frames = inputs[self.graph.frames_input]
         total, overlap = frames.shape[-1], self.graph.overlap
 

@@ -143,6 +143,4 @@ def _merge(packet: Packet, results: list[PacketResult]) -> PacketResult:
         return PacketResult(packet.article, packet.number, error=error)
     clips = dict(clip for r in results for clip in r.clips)
     ordered = tuple((u.key, clips[u.key]) for u in packet.utterances)
-    return PacketResult(
-        packet.article, packet.number, ordered, sum(r.synthesized for r in results)
-    )
+    return PacketResult(packet.article, packet.number, ordered, sum(r.synthesized for r in results))
