@@ -1,12 +1,13 @@
 """How much Piper's own timing varies from run to run, against readaloud's rewritten voice.
 
 Piper's duration predictor draws noise on every run, so the same sentence never lasts exactly
-as long twice. This runs one sentence (default: the seed's title, its first chapter) N times
-through bare `PiperVoice.synthesize` and N times through readaloud's session (engines/
-piper_session.py: rewritten graph, chunked decoder) and prints the mean and spread of each:
-the yardstick for "chapter times within 1 %" in `benchmarks/convert_vs_bare.py`.
+as long twice. This speaks the utterances of one chapter of the seed (default: the first
+utterance of chapter 1, the title) N times through bare `PiperVoice.synthesize` and N times
+through readaloud's session (engines/piper_session.py: rewritten graph, chunked decoder),
+alternating, and prints the mean and spread of the speech's length for each: the yardstick for
+"chapter times within 1 %" in `benchmarks/convert_vs_bare.py`.
 
-    python benchmarks/piper_spread.py [--runs 30] [--text "..."]
+    python benchmarks/piper_spread.py [--runs 30] [--chapter N] [--text "..."]
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def seed_title() -> str:
+def seed_texts(chapter: int | None) -> list[str]:
+    """The utterances of the seed's `chapter` (1-based), or its title alone (None)."""
     out = subprocess.run(
         [sys.executable, "-m", "readaloud", "script", str(ROOT / "examples" / "seed-article.txt"),
          "--format", "json"],
         check=True, capture_output=True,
     ).stdout  # fmt: skip
-    return json.loads(out)["chapters"][0]["segments"][0]["text"]
+    chapters = json.loads(out)["chapters"]
+    if chapter is None:
+        return [chapters[0]["segments"][0]["text"]]
+    texts = [segment["text"] for segment in chapters[chapter - 1]["segments"]]
+    return [text for text in texts if any(ch.isalnum() for ch in text)]
 
 
 def main() -> None:
@@ -40,9 +46,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--chapter", type=int, default=None, help="every utterance of chapter N")
     parser.add_argument("--text", default=None)
     args = parser.parse_args()
-    text = args.text or seed_title()
+    texts = [args.text] if args.text else seed_texts(args.chapter)
     model = Path(joe.model_path())
     config = json.loads(Path(joe.config_path()).read_text(encoding="utf-8"))
     bare = PiperVoice.load(model, joe.config_path())
@@ -50,12 +57,12 @@ def main() -> None:
     rate = config["audio"]["sample_rate"] / 1000
 
     def bare_ms() -> float:
-        return sum(chunk.audio_int16_array.size for chunk in bare.synthesize(text)) / rate
+        return sum(c.audio_int16_array.size for t in texts for c in bare.synthesize(t)) / rate
 
     def ours_ms() -> float:
-        return len(ours.synthesize(text, 1.0)) / 2 / rate
+        return sum(len(ours.synthesize(text, 1.0)) for text in texts) / 2 / rate
 
-    print(f"sentence: {text!r}, {args.runs} runs each")
+    print(f"{len(texts)} utterance(s) from {texts[0][:60]!r}, {args.runs} runs each")
     both = {"bare Piper": [], "readaloud": []}
     for _ in range(args.runs):  # alternating, so load changes hit both alike
         both["bare Piper"].append(bare_ms())
@@ -69,7 +76,7 @@ def main() -> None:
     spread = statistics.stdev(both["bare Piper"])
     print(
         f"two bare Piper runs differ by {spread * 2**0.5:.0f} ms (one standard deviation) on this "
-        "sentence"
+        "speech"
     )
 
 
