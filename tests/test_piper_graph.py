@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -85,12 +86,25 @@ def test_lifted_convolutions_compute_the_same(opset):
     np.testing.assert_allclose(after, before, rtol=1e-5, atol=1e-5)
 
 
-def decoder_model(stride: int = 1):
-    """A front (Mul by 2) and a /dec/ chain of convolutions with one upsampling by 4."""
+def decoder_model(stride: int = 1, speakers: bool = False):
+    """A front (Mul by 2) and a /dec/ chain of convolutions with one upsampling by 4; with
+    `speakers`, the front also gives a speaker vector g [1, 3, 1] that the decoder adds through a
+    1x1 convolution (as Piper's multi-speaker voices do)."""
     nodes = [
         helper.make_node("Mul", ["x", "two"], ["z"], name="/front"),
-        helper.make_node("Conv", ["z", "w1"], ["a"], name="/dec/pre", kernel_shape=[7],
+        helper.make_node("Conv", ["z", "w1"], ["a0"], name="/dec/pre", kernel_shape=[7],
                          pads=[3, 3], strides=[stride]),
+    ]  # fmt: skip
+    if speakers:
+        nodes += [
+            helper.make_node("ReduceMean", ["x"], ["g0"], name="/emb", axes=[1, 2], keepdims=1),
+            helper.make_node("Expand", ["g0", "gshape"], ["g"], name="/emb_expand"),
+            helper.make_node("Conv", ["g", "wg"], ["gc"], name="/dec/cond", kernel_shape=[1]),
+            helper.make_node("Add", ["a0", "gc"], ["a"], name="/dec/cond_add"),
+        ]
+    else:
+        nodes.append(helper.make_node("Identity", ["a0"], ["a"], name="/dec/same"))
+    nodes += [
         helper.make_node("LeakyRelu", ["a"], ["a2"], name="/dec/act"),
         helper.make_node("ConvTranspose", ["a2", "w2"], ["b"], name="/dec/up", kernel_shape=[8],
                          strides=[4], pads=[2, 2]),
@@ -108,7 +122,9 @@ def decoder_model(stride: int = 1):
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, None, None])],
         [
             numpy_helper.from_array(np.array(2.0, dtype=np.float32), "two"),
+            numpy_helper.from_array(np.array([1, 3, 1], dtype=np.int64), "gshape"),
             weight("w1", 8, 8, 7),
+            weight("wg", 8, 3, 1),
             weight("w2", 8, 4, 8),
             weight("w3", 4, 4, 3),
             weight("w4", 1, 4, 5),
@@ -127,18 +143,42 @@ def test_decoder_decoded_in_chunks_gives_the_whole_decode():
     # reach in frames: pre 3, up ceil(8/4) = 2, then (3-1)*3/2 / 4 and (5-1)/2 / 4 -> 6.25
     assert split.overlap == receptive_frames(split.decoder) == 8
     (z,) = run(split.front, {"x": x})
-    frames, hop, chunk, parts = z.shape[-1], whole.shape[-1] // 50, 12, []
-    for start in range(0, frames, chunk):
-        low, high = max(0, start - split.overlap), min(frames, start + chunk + split.overlap)
-        (out,) = run(split.decoder, {"z": np.ascontiguousarray(z[..., low:high])})
-        end = min(frames, start + chunk)
-        parts.append(out.reshape(-1)[(start - low) * hop : (end - low) * hop])
-    np.testing.assert_allclose(np.concatenate(parts), whole.reshape(-1), atol=1e-5)
+    hop = whole.shape[-1] // 50
     # With too little context the chunk edges differ: the overlap is not slack.
     (short,) = run(split.decoder, {"z": np.ascontiguousarray(z[..., 10:30])})
-    assert (
-        np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
-    )
+    assert np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
+
+
+@pytest.mark.parametrize("speakers", [False, True])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_the_session_decodes_chunks_like_the_whole(monkeypatch, speakers, threads):
+    """SharedVoice._decode (chunks of 12 frames here, side by side with 2 threads) against the
+    original model; a speaker vector is passed whole to every chunk."""
+    model = decoder_model(speakers=speakers)
+    x = RNG.standard_normal((1, 8, 61)).astype(np.float32)
+    (whole,) = run(model, {"x": x})
+    lift_convolutions(model)
+    split = split_decoder(model)
+    assert split is not None and split.frames_input == "z"
+
+    def session(part):
+        return onnxruntime.InferenceSession(
+            part.SerializeToString(), providers=["CPUExecutionProvider"]
+        )
+
+    front, decoder = session(split.front), session(split.decoder)
+    voice = piper_session.SharedVoice.__new__(piper_session.SharedVoice)
+    voice.graph = VoiceGraph(Path("x"), Path("y"), split.frames_input, split.overlap)
+    voice.decoder = decoder
+    voice._front_outputs = [o.name for o in front.get_outputs()]
+    voice._decoder_inputs = [i.name for i in decoder.get_inputs()]
+    voice._chunks = ThreadPoolExecutor(threads) if threads > 1 else None
+    monkeypatch.setattr(piper_session, "CHUNK_FRAMES", 12)
+    try:
+        got = voice._decode(front.run(None, {"x": x}))
+    finally:
+        voice.close()
+    np.testing.assert_allclose(got, whole.reshape(-1), atol=1e-5)
 
 
 def test_a_striding_decoder_is_not_split():

@@ -9,13 +9,10 @@ predictor and flow need far less (~0.1 MB per phoneme).
 So, with the graph split by piper_graph, a sentence runs through the front part whole (the
 model sees the whole sentence, as in Piper) and its frames are decoded CHUNK_FRAMES at a time,
 each chunk with the decoder's receptive field of context on both sides: the same samples as a
-whole decode, in memory that no longer grows with the sentence. Measured on the seed's first 30
-sentences, one thread (`benchmarks/piper_levers.py`):
-
-| decoding | CPU ms per second of speech | peak RSS |
-| --- | --- | --- |
-| whole sentences (Piper) | 62.5 | 630 MB |
-| chunks of 128 / 192 / 256 / 384 frames | 63.6 / 62.1 / 61.8 / 62.6 | 247 / 258 / 284 / 310 MB |
+whole decode, in memory that no longer grows with the sentence. Measured on the seed's first 40
+sentences, 2 threads (`benchmarks/piper_levers.py`, table in the README): whole sentences
+16.3 s CPU and 614 MiB at the peak; chunks of 128 / 192 / 256 frames 15.9 / 15.6 / 15.8 s and
+300 / 319 / 368 MiB.
 
 Only a sentence of more than PIECE_PHONEMES phonemes (about half a minute of speech: the text
 encoder's attention grows with its square) is still cut, at its pauses (",", ";", ":"; a word
