@@ -146,7 +146,9 @@ def test_decoder_decoded_in_chunks_gives_the_whole_decode():
     hop = whole.shape[-1] // 50
     # With too little context the chunk edges differ: the overlap is not slack.
     (short,) = run(split.decoder, {"z": np.ascontiguousarray(z[..., 10:30])})
-    assert np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
+    assert (
+        np.abs(short.reshape(-1)[: 2 * hop] - whole.reshape(-1)[10 * hop : 12 * hop]).max() > 1e-4
+    )
 
 
 @pytest.mark.parametrize("speakers", [False, True])
