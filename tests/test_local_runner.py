@@ -62,3 +62,10 @@ def test_a_failing_utterance_fails_its_packet_and_skips_the_rest_of_its_article(
     assert isinstance(results[("a", 0)].error, EngineError)
     assert results[("a", 1)].clips == () and "Never needed." not in fake.calls
     assert results[("b", 0)].error is None and len(results[("b", 0)].clips) == 1
+
+
+def test_one_packet_of_several_utterances_still_gets_every_worker(tmp_path, fake, monkeypatch):
+    told = []
+    monkeypatch.setattr(fake, "prepare", lambda preset, jobs: told.append(jobs), raising=False)
+    list(LocalRunner().synthesize([packet("a", 0, "One.", "Two.", "Three.")], tmp_path, 2))
+    assert told == [2]

@@ -110,7 +110,8 @@ class LocalRunner:
         that is not parallel-safe. Every engine is told how many threads will use it."""
         presets = {p.preset for p in packets}
         engines = {preset: get_engine(preset.engine) for preset in presets}
-        workers = max(1, min(jobs or min(default_jobs(e) for e in engines.values()), len(packets)))
+        utterances = sum(len(p.utterances) for p in packets)  # the threads take one at a time
+        workers = max(1, min(jobs or min(default_jobs(e) for e in engines.values()), utterances))
         if workers > 1 and not all(e.parallel_safe for e in engines.values()):
             logger.info("An engine of this batch runs one utterance at a time; using one worker")
             workers = 1
