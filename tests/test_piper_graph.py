@@ -248,6 +248,8 @@ def test_a_damaged_cached_graph_falls_back_to_the_model(joe, tmp_path, monkeypat
         voice = piper_session.SharedVoice(model, config, 1, graph)
     assert voice.decoder is None and "using" in caplog.text
     assert voice.synthesize("Still speaking.", 1.0)
+    assert not graph.front.parent.exists()  # made again on the next run
+    assert voice_graph(model, "joe-damaged").front.is_file()
 
 
 def test_the_machine_tag_names_the_onnxruntime_version(monkeypatch):

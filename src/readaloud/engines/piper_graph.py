@@ -1,7 +1,8 @@
 """A Piper voice's graph made faster and leaner for onnxruntime, with the same arithmetic.
 
-Three rewrites, made once per voice and machine with the `onnx` package (about 2 s), kept in the
-user cache (`<cache>/piper-graphs/<model md5>-v<GRAPH_VERSION>-<machine>/`):
+Three rewrites, made once per voice and machine with the `onnx` package (about 2 s, ~250 MB at
+the peak, handed back before the model loads), kept in the user cache
+(`<cache>/piper-graphs/<model md5>-v<GRAPH_VERSION>-<machine>/`):
 
 1. **1-D convolutions made 2-D.** Piper voices (VITS) are exported with 1-D convolutions over
    [batch, channels, time], where ~75 % of a run goes. onnxruntime's fastest CPU convolutions
@@ -28,15 +29,18 @@ falls back to the model as it is.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import json
 import logging
 import math
 import platform
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import atomic_dir
+from ..heap import trim_heap
 from ..paths import cache_dir
 
 logger = logging.getLogger(__name__)
@@ -79,12 +83,21 @@ def voice_graph(model: Path, model_md5: str) -> VoiceGraph:
     try:
         with atomic_dir(folder) as tmp:
             _build(model, tmp)
+        gc.collect()
+        trim_heap()  # the build's ~250 MB of protobuf copies, before the model is loaded
         graph = _read(folder)
     except Exception as exc:  # noqa: BLE001 - onnx and onnxruntime raise their own types
         logger.info("Using %s as it is (its graph could not be rewritten: %s)", model.name, exc)
         return VoiceGraph(front=model)
     logger.debug("Rewrote %s for onnxruntime: %s", model.name, folder)
     return graph
+
+
+def discard(graph: VoiceGraph) -> None:
+    """Remove a cached graph that would not load, so the next run makes it again."""
+    folder = graph.front.parent
+    if graph.optimized and folder.parent.name == "piper-graphs":
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @functools.cache
@@ -130,9 +143,10 @@ def _build(model: Path, folder: Path) -> None:
     if split is not None:
         parts = {"front": split.front, "decoder": split.decoder}
         meta.update(frames_input=split.frames_input, overlap=split.overlap)
-    for name, part in parts.items():
+    del proto, split  # each part is freed once saved: the build stays within ~150 MB
+    for name in list(parts):
         plain = folder / f"{name}.plain.onnx"
-        onnx.save(part, str(plain))
+        onnx.save(parts.pop(name), str(plain))
         _optimize(plain, folder / f"{name}.onnx")
         plain.unlink()
     (folder / "graph.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
@@ -219,10 +233,9 @@ class Split:
 def split_decoder(model) -> Split | None:
     """The model cut before its decoder, when the decoder is a chain of convolutions and
     pointwise maths from one frames tensor to the output (else None: decode whole)."""
-    from onnx.shape_inference import infer_shapes
+    from onnx import TensorProto, helper
     from onnx.utils import Extractor
 
-    model = infer_shapes(model)  # the extractor needs the type of every tensor it cuts at
     graph = model.graph
     decoder = [node for node in graph.node if node.name.startswith(DECODER_PREFIX)]
     if not decoder or len(graph.output) != 1:
@@ -240,6 +253,15 @@ def split_decoder(model) -> Split | None:
     frames_input = decoder[0].input[0]  # what conv_pre reads (through its Unsqueeze)
     if frames_input not in inputs:
         return None
+    # The extractor needs the type of every tensor it cuts at. Piper's exports record them;
+    # otherwise they are float tensors of rank 3, as convolutions take. (onnx's shape inference
+    # would find them too, but copies a 60 MB model several times over: 250 MB more at the peak.)
+    typed = {info.name for info in (*graph.value_info, *graph.input, *graph.output)}
+    graph.value_info.extend(
+        helper.make_tensor_value_info(name, TensorProto.FLOAT, [None, None, None])
+        for name in inputs
+        if name not in typed
+    )
     extractor = Extractor(model)
     part = extractor.extract_model(inputs, [graph.output[0].name])
     if any(node.op_type not in _CHUNKABLE for node in part.graph.node):

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
-from .piper_graph import VoiceGraph
+from .piper_graph import VoiceGraph, discard
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -117,6 +117,7 @@ class SharedVoice:
                     f"Piper cannot load the voice model {model}: {exc}. Is it a Piper .onnx voice?"
                 ) from exc
             logger.info("Cannot load %s (%s); using %s as it is", graph.front.parent, exc, model)
+            discard(graph)  # made again on the next run
             return self.__init__(model, config, threads)
         logger.debug("Loaded Piper model %s (%d intra-op threads)", graph.front, threads)
         self.threads = threads

@@ -8,8 +8,6 @@ intra-op thread per worker, frames decoded in chunks so no run's activations exc
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
 import json
 import logging
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError
+from ..heap import trim_heap
 from ..paths import engine_threads
 from ..pcm import PCM
 from .base import Capabilities, Engine
@@ -33,23 +32,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_SAMPLE_RATE = 22050
-
-
-@functools.cache
-def _malloc_trim():
-    """glibc's malloc_trim, looked up once (None elsewhere)."""
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-def _trim_heap() -> None:
-    """Hand freed heap memory back to the system (glibc); a no-op elsewhere. Runs after every
-    utterance, so the library is opened once, not per call."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 class PiperEngine(Engine):
@@ -160,7 +142,7 @@ class PiperEngine(Engine):
                 voice.close()
             self._voices.clear()
         gc.collect()
-        _trim_heap()
+        trim_heap()
 
     def sessions_loaded(self) -> int:
         return self._loads
@@ -181,5 +163,5 @@ class PiperEngine(Engine):
             raise EngineError(f"Piper failed on {text[:60]!r}: {exc}") from exc
         # The worker threads' malloc arenas keep the high-water mark of the numpy buffers of
         # every sentence: measured 509 -> 485 MiB peak over 60 sentences when trimmed each time.
-        _trim_heap()
+        trim_heap()
         return PCM(data, voice.sample_rate)
