@@ -70,9 +70,17 @@ def test_a_bigger_change_or_other_settings_measure_again(tmp_path, clips):
     assert loudness.Memo.read(memo).signature != kept.signature
 
 
-def test_a_damaged_memo_is_ignored(tmp_path, clips):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "{not json",
+        '{"signature": "", "plan": {"gain_db": "NaN"}, "clips": {}}',
+        '{"signature": "", "plan": [], "clips": 3}',
+    ],
+)
+def test_a_damaged_memo_is_ignored(tmp_path, clips, damage):
     memo = tmp_path / "memo.json"
-    memo.write_text("{not json", encoding="utf-8")
+    memo.write_text(damage, encoding="utf-8")
     rendered = render(
         episode(clips[:5]), clips[:5], tmp_path / "a.mp3", AudioSettings(), EpisodeTags(title="T"),
         memo=memo,

@@ -86,10 +86,18 @@ class Memo:
     def read(cls, path: Path) -> Memo | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(str(data["signature"]), LoudnessPlan(**data["plan"]), dict(data["clips"]))
+            saved = data["plan"]
+            numbers = [
+                float(saved[key]) for key in ("gain_db", "ceiling_db", "measured_lufs", "target_lufs")
+            ]
+            if not all(map(math.isfinite, numbers)):
+                raise ValueError("a level is not a number")
+            plan = LoudnessPlan(*numbers, limited=bool(saved["limited"]))
+            clips = {str(key): int(samples) for key, samples in dict(data["clips"]).items()}
+            return cls(str(data["signature"]), plan, clips)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             logger.debug("ignoring the loudness memo %s: %s", path, exc)
             return None
 
