@@ -88,7 +88,8 @@ class Memo:
             data = json.loads(path.read_text(encoding="utf-8"))
             saved = data["plan"]
             numbers = [
-                float(saved[key]) for key in ("gain_db", "ceiling_db", "measured_lufs", "target_lufs")
+                float(saved[key])
+                for key in ("gain_db", "ceiling_db", "measured_lufs", "target_lufs")
             ]
             if not all(map(math.isfinite, numbers)):
                 raise ValueError("a level is not a number")
