@@ -260,3 +260,27 @@ def test_the_machine_tag_names_the_onnxruntime_version(monkeypatch):
         assert piper_graph._machine() != tag
     finally:
         piper_graph._machine.cache_clear()
+
+
+def test_a_graph_another_process_made_meanwhile_is_kept(tmp_path, monkeypatch):
+    """Two Dask workers making the same graph at once: the later one keeps the earlier one's
+    folder (which may be loading) and drops its own."""
+    monkeypatch.setenv("READALOUD_CACHE_DIR", str(tmp_path))
+    model = tmp_path / "voice.onnx"
+    model.write_bytes(decoder_model().SerializeToString())
+    first = voice_graph(model, "race")
+    marker = first.front.parent / "theirs"
+    marker.write_text("made first", encoding="utf-8")
+    real_read = piper_graph._read
+    calls = []
+
+    def read(folder):  # the first look finds nothing; by the end of the build it is there
+        calls.append(folder)
+        if len(calls) == 1:
+            raise FileNotFoundError(folder)
+        return real_read(folder)
+
+    monkeypatch.setattr(piper_graph, "_read", read)
+    again = voice_graph(model, "race")
+    assert again == first and marker.is_file()
+    assert not [p for p in first.front.parent.parent.iterdir() if p.name.endswith(".part")]

@@ -28,6 +28,7 @@ falls back to the model as it is.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -81,8 +82,14 @@ def voice_graph(model: Path, model_md5: str) -> VoiceGraph:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     try:
-        with atomic_dir(folder) as tmp:
-            _build(model, tmp)
+        try:
+            with atomic_dir(folder) as tmp:
+                _build(model, tmp)
+                with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+                    _read(folder)  # another process (a Dask worker) made it meanwhile:
+                    raise _MadeMeanwhile  # keep theirs, which may be loading right now
+        except _MadeMeanwhile:
+            pass
         gc.collect()
         trim_heap()  # the build's ~250 MB of protobuf copies, before the model is loaded
         graph = _read(folder)
@@ -91,6 +98,10 @@ def voice_graph(model: Path, model_md5: str) -> VoiceGraph:
         return VoiceGraph(front=model)
     logger.debug("Rewrote %s for onnxruntime: %s", model.name, folder)
     return graph
+
+
+class _MadeMeanwhile(Exception):
+    """The graph being made was cached by another process first."""
 
 
 def discard(graph: VoiceGraph) -> None:
