@@ -84,9 +84,13 @@ def render(
     kept = level.Memo.read(keep) if keep else None
     plan = kept.plan if kept is not None and kept.covers(signature, keyed) else None
     if (plan is not None or not settings.normalize) and encode_settings.format == "mp3":
-        timeline = _stitch_into_encoder(script, clips, out, settings, plan, rate, pause_scale)
+        timeline = _stitch_into_encoder(
+            script, clips, out, settings, encode_settings, plan, rate, pause_scale
+        )
     else:
-        timeline, plan = _stitch_measure_encode(script, clips, out, settings, rate, pause_scale)
+        timeline, plan = _stitch_measure_encode(
+            script, clips, out, settings, encode_settings, rate, pause_scale
+        )
         if plan is not None and keep is not None:
             level.Memo(signature, plan, keyed).write(keep)
     if encode_settings.format == "mp3":
@@ -111,19 +115,20 @@ def _assemble(script, clips, wav, settings, rate, pause_scale, tap) -> Timeline:
     )
 
 
-def _stitch_into_encoder(script, clips, out, settings, plan, rate, pause_scale) -> Timeline:
+def _stitch_into_encoder(
+    script, clips, out, settings, encode_settings, plan, rate, pause_scale
+) -> Timeline:
     """The loudness plan is known (or not wanted): the encoder takes the episode as it is
     stitched, on the other core."""
     rate = rate or DEFAULT_SAMPLE_RATE
-    with encoding.encode_stream(out, settings.encoding(), rate, plan) as encoder:
+    with encoding.encode_stream(out, encode_settings, rate, plan) as encoder:
         timeline = _assemble(script, clips, None, settings, rate, pause_scale, encoder.write)
         encoder.finish()
     return timeline
 
 
-def _stitch_measure_encode(script, clips, out, settings, rate, pause_scale):
+def _stitch_measure_encode(script, clips, out, settings, encode_settings, rate, pause_scale):
     """Stitch into a temp WAV while metering it, plan the loudness, encode the WAV."""
-    encode_settings = settings.encoding()
     with temp_dir("episode") as tmp, contextlib.ExitStack() as stack:
         wav = Path(tmp) / "episode.wav"
         # The loudness is measured as the episode is stitched (no pass of its own).

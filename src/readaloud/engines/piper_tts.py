@@ -55,7 +55,7 @@ class PiperEngine(Engine):
         self._configs: dict[Path, dict] = {}
         self._workers = 1
         self._loads = 0  # sessions loaded by this process (a Dask worker: once per voice)
-        self._ids: dict[Path, str] = {}
+        self._ids: dict[Path, tuple[str, str]] = {}  # model path -> (model md5, config md5)
         self._lock = threading.Lock()
 
     def version(self) -> str:
@@ -84,9 +84,8 @@ class PiperEngine(Engine):
         key = model.model.resolve()
         with self._lock:
             if key not in self._ids:
-                model_md5, config_md5 = verify_model(model)
-                self._ids[key] = f"{model_md5}:{config_md5}"
-            return self._ids[key]
+                self._ids[key] = verify_model(model)
+            return ":".join(self._ids[key])
 
     def voice_language(self, preset: VoicePreset) -> str | None:
         try:
@@ -124,7 +123,7 @@ class PiperEngine(Engine):
                 # READALOUD_THREADS (a Dask worker's thread count) caps the cores.
                 cores = engine_threads() or os.cpu_count() or 1
                 threads = 1 if self._workers > 1 else cores
-                graph = voice_graph(model.model, self._ids[key].split(":")[0])
+                graph = voice_graph(model.model, self._ids[key][0])
                 voice = self._voices[key] = SharedVoice(model.model, config, threads, graph)
                 self._loads += 1
             return voice

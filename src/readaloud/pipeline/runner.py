@@ -64,24 +64,23 @@ class LocalRunner:
 
         tasks = _one_utterance_tasks(packets)
         parts: dict[tuple[str, int], list[PacketResult]] = {}
-        size = {(p.article, p.number): len(p.utterances) for p in packets}
-        order = {(p.article, p.number): p for p in packets}
+        whole = {(p.article, p.number): p for p in packets}
 
         def landed(result: PacketResult) -> PacketResult | None:
             """The whole packet's result once its last utterance is back."""
             key = (result.article, result.number)
             parts.setdefault(key, []).append(result)
-            if len(parts[key]) < size[key]:
+            if len(parts[key]) < len(whole[key].utterances):
                 return None
-            return _merge(order[key], parts.pop(key))
+            return _merge(whole[key], parts.pop(key))
 
         if workers == 1:
             for number, task in enumerate(tasks, 1):
                 result = run(task)
                 if number == len(tasks):
                     self._release(packets)
-                if (whole := landed(result)) is not None:
-                    yield whole
+                if (done := landed(result)) is not None:
+                    yield done
             return
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="readaloud-synth")
         try:
@@ -91,8 +90,8 @@ class LocalRunner:
                 if not pending:
                     self._release(packets)
                 for future in done:
-                    if (whole := landed(future.result())) is not None:
-                        yield whole
+                    if (finished := landed(future.result())) is not None:
+                        yield finished
         finally:
             # On error or Ctrl-C, drop queued tasks; running ones finish (and are cached).
             pool.shutdown(wait=True, cancel_futures=True)
